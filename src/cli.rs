@@ -1,0 +1,194 @@
+//! Command-line definitions (clap) and dispatch. `main` parses [`Cli`] and
+//! calls [`run`]; every subcommand lives in [`crate::commands`], the reader in
+//! [`crate::app`].
+
+use std::fmt;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// sorot: a terminal news reader that highlights people, organisations and places.
+#[derive(Debug, Parser)]
+#[command(name = "sorot", version, about, args_conflicts_with_subcommands = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    /// Article files or directories to open (default: the bundled sample articles).
+    pub paths: Vec<PathBuf>,
+    /// Skip files larger than this many bytes.
+    #[arg(long, default_value_t = crate::article::DEFAULT_MAX_SIZE, global = true)]
+    pub max_size: u64,
+}
+
+/// The headless subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Print the loaded articles, one per line (path, title, published, lang; tab separated).
+    List {
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = ListFormat::Tsv)]
+        format: ListFormat,
+        /// Article files or directories (default: the bundled sample articles).
+        paths: Vec<PathBuf>,
+    },
+    /// Recognise entities in articles and print them.
+    Annotate {
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = AnnotateFormat::Jsonl)]
+        format: AnnotateFormat,
+        /// When to colour `ansi` output.
+        #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+        color: ColorChoice,
+        /// Article files or directories (default: the bundled sample articles).
+        paths: Vec<PathBuf>,
+    },
+    /// Train a recogniser model from CoNLL-style column files.
+    Train {
+        /// Model language.
+        #[arg(long, value_enum)]
+        lang: LangArg,
+        /// Training files (token first column, tag last column).
+        #[arg(long, num_args = 1.., required = true)]
+        train: Vec<PathBuf>,
+        /// Development file scored after each epoch.
+        #[arg(long)]
+        dev: Option<PathBuf>,
+        /// Where to write the model.
+        #[arg(long)]
+        out: PathBuf,
+        /// Number of training epochs.
+        #[arg(long, default_value_t = 12)]
+        epochs: usize,
+        /// Random seed for shuffling (training is deterministic for a seed).
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+    /// Score the embedded model on a CoNLL-style column file, as conlleval does.
+    Eval {
+        /// Model language.
+        #[arg(long, value_enum)]
+        lang: LangArg,
+        /// Column file to score.
+        file: PathBuf,
+        /// Write `token<TAB>gold<TAB>predicted` lines here.
+        #[arg(long)]
+        predictions: Option<PathBuf>,
+    },
+}
+
+/// `sorot list` output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    Tsv,
+    Jsonl,
+}
+
+/// `sorot annotate` output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AnnotateFormat {
+    Jsonl,
+    Conll,
+    Ansi,
+}
+
+/// Colour choice for terminal output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+/// Model languages selectable on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LangArg {
+    En,
+    Id,
+}
+
+impl From<LangArg> for crate::ner::Lang {
+    fn from(l: LangArg) -> Self {
+        match l {
+            LangArg::En => crate::ner::Lang::En,
+            LangArg::Id => crate::ner::Lang::Id,
+        }
+    }
+}
+
+/// An error that ends a command; its message names the file and the problem.
+#[derive(Debug)]
+pub enum Error {
+    /// An I/O error, with what was being done.
+    Io {
+        context: String,
+        source: std::io::Error,
+    },
+    /// Wrong usage or bad input, already phrased for the user.
+    Usage(String),
+    /// Anything else, already phrased for the user.
+    Other(String),
+}
+
+impl Error {
+    /// Wraps an I/O error with what was being done when it happened.
+    pub fn io(context: impl Into<String>, source: std::io::Error) -> Self {
+        Error::Io {
+            context: context.into(),
+            source,
+        }
+    }
+
+    /// True when the error is a closed pipe (e.g. `sorot list | head`), which is not a failure.
+    pub fn is_broken_pipe(&self) -> bool {
+        matches!(self, Error::Io { source, .. } if source.kind() == std::io::ErrorKind::BrokenPipe)
+    }
+
+    /// Process exit code for this error.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Error::Usage(_) => 2,
+            _ => 1,
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Io { context, source } => write!(f, "{context}: {source}"),
+            Error::Usage(msg) | Error::Other(msg) => f.write_str(msg),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// Runs the parsed command line.
+pub fn run(cli: Cli) -> Result<ExitCode, Error> {
+    let opts = crate::article::LoadOptions {
+        max_size: cli.max_size,
+    };
+    match cli.command {
+        None => crate::app::run_tui(&cli.paths, &opts),
+        Some(Command::List { format, paths }) => crate::commands::list::run(&paths, &opts, format),
+        Some(Command::Annotate {
+            format,
+            color,
+            paths,
+        }) => crate::commands::annotate::run(&paths, &opts, format, color),
+        Some(Command::Train {
+            lang,
+            train,
+            dev,
+            out,
+            epochs,
+            seed,
+        }) => crate::commands::train::run(lang.into(), &train, dev.as_deref(), &out, epochs, seed),
+        Some(Command::Eval {
+            lang,
+            file,
+            predictions,
+        }) => crate::commands::eval::run(lang.into(), &file, predictions.as_deref()),
+    }
+}

@@ -1,0 +1,6 @@
+//! Headless subcommands; each file is one command and returns an exit code.
+
+pub mod annotate;
+pub mod eval;
+pub mod list;
+pub mod train;

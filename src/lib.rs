@@ -1,0 +1,21 @@
+//! sorot: a terminal news reader that puts the people, organisations and
+//! places of every article in the spotlight.
+//!
+//! Module map (each module's own doc says what it owns and what it must not do):
+//! - [`article`]: finding, reading, parsing and normalising article files.
+//! - [`text`]: sanitising untrusted text and folding it for search.
+//! - [`state`]: read/starred state that survives restarts, written atomically.
+//! - [`ner`]: the entity recogniser (tokeniser, features, model, decoder).
+//! - [`app`]: the reader's state, actions, key map and pure `update`.
+//! - [`ui`]: drawing; reads app state, never does I/O or NER.
+//! - [`cli`]: command-line definitions and dispatch for the thin `main`.
+//! - [`commands`]: the headless subcommands (`list`, `annotate`, `train`, `eval`).
+
+pub mod app;
+pub mod article;
+pub mod cli;
+pub mod commands;
+pub mod ner;
+pub mod state;
+pub mod text;
+pub mod ui;

@@ -1,0 +1,66 @@
+//! The entity recogniser: tokeniser with byte offsets, language
+//! identification, features, the averaged-perceptron model and its decoder.
+//!
+//! Owns: everything about finding people, organisations and places in text.
+//! Entity spans are byte ranges into the text they came from, always on char
+//! boundaries. Must not: know about the UI or about files other than models.
+
+/// Entity types the models output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Label {
+    Per,
+    Org,
+    Loc,
+    Misc,
+}
+
+impl Label {
+    /// All labels in display order.
+    pub const ALL: [Label; 4] = [Label::Per, Label::Org, Label::Loc, Label::Misc];
+
+    /// The CoNLL name: `PER`, `ORG`, `LOC`, `MISC`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Label::Per => "PER",
+            Label::Org => "ORG",
+            Label::Loc => "LOC",
+            Label::Misc => "MISC",
+        }
+    }
+}
+
+/// A recognised entity: `text[start..end]` is the mention.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+    pub label: Label,
+}
+
+/// Languages with a model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Lang {
+    En,
+    Id,
+}
+
+impl Lang {
+    /// ISO 639-1 code.
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Id => "id",
+        }
+    }
+
+    /// Parses an article `lang` field (`en`, `en-US`, `id`, `ind`, `in`...).
+    pub fn from_tag(tag: &str) -> Option<Lang> {
+        let t = tag.trim().to_ascii_lowercase();
+        let primary = t.split(['-', '_']).next().unwrap_or("");
+        match primary {
+            "en" | "eng" | "english" => Some(Lang::En),
+            "id" | "ind" | "in" | "indonesian" | "bahasa" => Some(Lang::Id),
+            _ => None,
+        }
+    }
+}
