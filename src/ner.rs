@@ -6,6 +6,7 @@
 //! boundaries. Must not: know about the UI or about files other than models.
 
 pub mod score;
+pub mod token;
 
 /// Entity types the models output.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
