@@ -5,6 +5,10 @@
 //! Entity spans are byte ranges into the text they came from, always on char
 //! boundaries. Must not: know about the UI or about files other than models.
 
+pub mod lang;
+pub mod score;
+pub mod token;
+
 /// Entity types the models output.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Label {
