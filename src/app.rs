@@ -1,13 +1,396 @@
 //! The reader: its state, the actions that change it, the key map, and the
-//! event loop. `update` is pure; the loop does the I/O.
+//! event loop.
+//!
+//! Keys become [`Action`]s through the [`KeyMap`]; [`App::update`] (in
+//! `app/update.rs`) is the only code that changes state and does no I/O;
+//! [`crate::ui::draw`] only reads `&App`. The run loop here is the one place
+//! that touches the terminal, the loader thread and the state file.
+//!
+//! Hidden option for benchmarks: with `SOROT_FIRST_FRAME_EXIT=1` in the
+//! environment the reader exits right after drawing the first frame that
+//! shows articles (or the loader finished with none) and prints
+//! `first frame with articles: <ms> ms` on stderr, measured from the start
+//! of [`run_tui`]. `benches/first_frame.sh` uses it.
 
+pub mod action;
+pub mod find;
+pub mod keymap;
+pub mod state;
+mod update;
+
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::mpsc::{self, Receiver, TryRecvError};
+use std::time::{Duration, Instant};
 
-use crate::article::LoadOptions;
+use ratatui::DefaultTerminal;
+use ratatui::crossterm::event::{self, Event, KeyEvent};
+use ratatui::layout::Rect;
+
+pub use self::action::{Action, LoadedArticle};
+use self::find::FoldedText;
+pub use self::keymap::{Context, KeyMap};
+use self::state::{Focus, ListView, Overlay, Prompt, ReaderView};
+use crate::article::{Article, LoadEvent, LoadOptions, Problem};
 use crate::cli::Error;
+use crate::state::StateStore;
+use crate::ui::layout::DocLayout;
+use crate::ui::theme::Theme;
+
+/// The environment variable of the hidden first-frame benchmark option.
+pub const FIRST_FRAME_EXIT_ENV: &str = "SOROT_FIRST_FRAME_EXIT";
+
+/// The reader's whole state.
+#[derive(Debug)]
+pub struct App {
+    entries: Vec<LoadedArticle>,
+    problems: Vec<Problem>,
+    store: StateStore,
+    keymap: KeyMap,
+    theme: Theme,
+    focus: Focus,
+    overlay: Overlay,
+    overlay_scroll: usize,
+    list: ListView,
+    reader: ReaderView,
+    prompt: Option<Prompt>,
+    /// Terminal size (columns, rows), as last reported.
+    size: (u16, u16),
+    loading: bool,
+    quit: bool,
+    /// Set when read/starred state changed and should be saved.
+    state_changed: bool,
+    /// Wrapped layouts by (article, width), least recently used first.
+    layouts: Vec<(usize, u16, DocLayout)>,
+    /// The open article's folded body, built on the first find in it.
+    folded_body: Option<(usize, FoldedText)>,
+}
+
+impl App {
+    /// An empty reader (articles arrive with [`Action::ArticlesLoaded`])
+    /// using `store` for read/starred state. It counts as loading until
+    /// [`Action::LoadingDone`].
+    pub fn new(store: StateStore) -> Self {
+        App {
+            entries: Vec::new(),
+            problems: Vec::new(),
+            store,
+            keymap: KeyMap::default(),
+            theme: Theme::default(),
+            focus: Focus::List,
+            overlay: Overlay::None,
+            overlay_scroll: 0,
+            list: ListView::default(),
+            reader: ReaderView::default(),
+            prompt: None,
+            size: (80, 24),
+            loading: true,
+            quit: false,
+            state_changed: false,
+            layouts: Vec::new(),
+            folded_body: None,
+        }
+    }
+
+    /// A reader with `articles` already loaded (for tests and benchmarks).
+    pub fn with_articles(articles: Vec<Article>, store: StateStore) -> Self {
+        let mut app = App::new(store);
+        app.update(Action::ArticlesLoaded(
+            articles.into_iter().map(LoadedArticle::new).collect(),
+        ));
+        app.update(Action::LoadingDone);
+        app
+    }
+
+    /// The action bound to `key` in the current context, if any.
+    pub fn action_for_key(&self, key: KeyEvent) -> Option<Action> {
+        self.keymap.lookup(&self.contexts(), key)
+    }
+
+    /// Handles a key press: looks it up and applies it. Returns whether a
+    /// binding matched.
+    pub fn handle_key(&mut self, key: KeyEvent) -> bool {
+        match self.action_for_key(key) {
+            Some(a) => {
+                self.update(a);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// The key contexts in effect, most specific first.
+    pub fn contexts(&self) -> Vec<Context> {
+        match (self.overlay, &self.prompt, self.focus) {
+            (Overlay::Help, _, _) => vec![Context::Help],
+            (Overlay::Problems, _, _) => vec![Context::Problems],
+            (Overlay::None, Some(_), _) => vec![Context::Search],
+            (Overlay::None, None, Focus::List) => vec![Context::List, Context::Global],
+            (Overlay::None, None, Focus::Reader) => vec![Context::Reader, Context::Global],
+        }
+    }
+
+    /// Every loaded article, in load order.
+    pub fn entries(&self) -> &[LoadedArticle] {
+        &self.entries
+    }
+
+    /// Loaded article `i`.
+    pub fn article(&self, i: usize) -> Option<&Article> {
+        self.entries.get(i).map(|e| &e.article)
+    }
+
+    /// Files (or lines) that could not be loaded.
+    pub fn problems(&self) -> &[Problem] {
+        &self.problems
+    }
+
+    /// Read/starred state.
+    pub fn store(&self) -> &StateStore {
+        &self.store
+    }
+
+    /// The key table.
+    pub fn keymap(&self) -> &KeyMap {
+        &self.keymap
+    }
+
+    /// The styles to draw with.
+    pub fn theme(&self) -> &Theme {
+        &self.theme
+    }
+
+    /// Which pane has focus.
+    pub fn focus(&self) -> Focus {
+        self.focus
+    }
+
+    /// The open overlay and how far it is scrolled.
+    pub fn overlay(&self) -> (Overlay, usize) {
+        (self.overlay, self.overlay_scroll)
+    }
+
+    /// The article list's view state.
+    pub fn list(&self) -> &ListView {
+        &self.list
+    }
+
+    /// The reading pane's view state.
+    pub fn reader(&self) -> &ReaderView {
+        &self.reader
+    }
+
+    /// The search query being typed, if any.
+    pub fn prompt(&self) -> Option<&Prompt> {
+        self.prompt.as_ref()
+    }
+
+    /// True until the loader has reported that it is done.
+    pub fn is_loading(&self) -> bool {
+        self.loading
+    }
+
+    /// True once the user asked to quit.
+    pub fn should_quit(&self) -> bool {
+        self.quit
+    }
+
+    /// Number of loaded articles not marked read.
+    pub fn unread_count(&self) -> usize {
+        self.entries
+            .iter()
+            .filter(|e| !self.store.is_read(&e.article.id))
+            .count()
+    }
+
+    /// The layout of the open article for the reader's current width, when
+    /// it has been computed (it is, after any action that opens or resizes).
+    pub fn open_layout(&self) -> Option<&DocLayout> {
+        let i = self.reader.article?;
+        let width = self.reader_text_area()?.width;
+        self.layouts
+            .iter()
+            .find(|(a, w, _)| *a == i && *w == width)
+            .map(|(_, _, l)| l)
+    }
+
+    /// True (once) when read/starred state changed since the last call; the
+    /// run loop saves then.
+    pub fn take_state_changed(&mut self) -> bool {
+        std::mem::take(&mut self.state_changed)
+    }
+
+    /// Mutable access to the store, for the run loop's save.
+    pub fn store_mut(&mut self) -> &mut StateStore {
+        &mut self.store
+    }
+
+    fn area(&self) -> Rect {
+        Rect::new(0, 0, self.size.0, self.size.1)
+    }
+}
 
 /// Starts the terminal reader on `paths` (the bundled samples when empty).
-pub fn run_tui(_paths: &[PathBuf], _opts: &LoadOptions) -> Result<ExitCode, Error> {
-    Err(Error::Other("reader: not built yet".into()))
+pub fn run_tui(paths: &[PathBuf], opts: &LoadOptions) -> Result<ExitCode, Error> {
+    let started = Instant::now();
+    if !std::io::stdout().is_terminal() {
+        return Err(Error::Usage(
+            "the reader needs a terminal, but standard output is not one; \
+             use `sorot list [PATH]...` to print the articles instead"
+                .into(),
+        ));
+    }
+    let probe = std::env::var_os(FIRST_FRAME_EXIT_ENV).is_some_and(|v| !v.is_empty() && v != "0");
+    let store = StateStore::in_memory();
+    let events = spawn_loader(paths.to_vec(), opts.clone());
+    let mut terminal = ratatui::try_init().map_err(|e| Error::io("setting up the terminal", e))?;
+    let outcome = run_loop(
+        &mut terminal,
+        App::new(store),
+        &events,
+        probe.then_some(started),
+    );
+    ratatui::restore();
+    let first_frame = outcome?;
+    if let Some(ms) = first_frame {
+        eprintln!("first frame with articles: {ms:.1} ms");
+    }
+    Ok(ExitCode::SUCCESS)
 }
+
+/// Loads on a background thread so the first frame never waits for the disk.
+/// Articles are folded for search there too, off the UI thread.
+fn spawn_loader(paths: Vec<PathBuf>, opts: LoadOptions) -> Receiver<Action> {
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        if paths.is_empty() {
+            let batch = crate::article::bundled()
+                .into_iter()
+                .map(LoadedArticle::new)
+                .collect();
+            let _ = tx.send(Action::ArticlesLoaded(batch));
+        } else {
+            crate::article::load_paths(&paths, &opts, &mut |ev| {
+                let action = match ev {
+                    LoadEvent::Article(a) => Action::ArticlesLoaded(vec![LoadedArticle::new(a)]),
+                    LoadEvent::Problem(p) => Action::ProblemsFound(vec![p]),
+                };
+                // The receiver is gone only when the reader quit: stop quietly.
+                let _ = tx.send(action);
+            });
+        }
+        let _ = tx.send(Action::LoadingDone);
+    });
+    rx
+}
+
+/// How long one frame may spend taking loaded articles in, so a flood of
+/// small files never delays input handling.
+const DRAIN_BUDGET: Duration = Duration::from_millis(8);
+
+/// Takes everything the loader has sent (within [`DRAIN_BUDGET`]), merged
+/// into as few actions as possible. Returns whether anything arrived.
+fn drain(app: &mut App, events: &Receiver<Action>) -> bool {
+    let deadline = Instant::now() + DRAIN_BUDGET;
+    let mut articles = Vec::new();
+    let mut problems = Vec::new();
+    let mut done = false;
+    let mut any = false;
+    while Instant::now() < deadline {
+        match events.try_recv() {
+            Ok(Action::ArticlesLoaded(a)) => articles.extend(a),
+            Ok(Action::ProblemsFound(p)) => problems.extend(p),
+            Ok(Action::LoadingDone) | Err(TryRecvError::Disconnected) => {
+                done = app.is_loading();
+                break;
+            }
+            Ok(other) => app.update(other),
+            Err(TryRecvError::Empty) => break,
+        }
+        any = true;
+    }
+    if !articles.is_empty() {
+        app.update(Action::ArticlesLoaded(articles));
+    }
+    if !problems.is_empty() {
+        app.update(Action::ProblemsFound(problems));
+    }
+    if done {
+        app.update(Action::LoadingDone);
+        any = true;
+    }
+    any
+}
+
+/// Saves state when it changed, at most this often while keys keep coming.
+const SAVE_INTERVAL: Duration = Duration::from_millis(500);
+
+/// Draws, reads keys and loader batches, and saves state until quit. With
+/// `probe`, returns the time to the first frame with articles and stops there.
+fn run_loop(
+    terminal: &mut DefaultTerminal,
+    mut app: App,
+    events: &Receiver<Action>,
+    probe: Option<Instant>,
+) -> Result<Option<f64>, Error> {
+    let size = terminal
+        .size()
+        .map_err(|e| Error::io("reading the terminal size", e))?;
+    app.update(Action::Resize(size.width, size.height));
+    let mut dirty = true;
+    let mut last_save = Instant::now();
+    let mut unsaved = false;
+    loop {
+        dirty |= drain(&mut app, events);
+        if dirty {
+            terminal
+                .draw(|f| crate::ui::draw(f, &app))
+                .map_err(|e| Error::io("drawing the screen", e))?;
+            dirty = false;
+            if let Some(t0) = probe
+                && (!app.entries().is_empty() || !app.is_loading())
+            {
+                return Ok(Some(t0.elapsed().as_secs_f64() * 1000.0));
+            }
+        }
+        if app.should_quit() {
+            break;
+        }
+        // Poll briefly while loading so batches show up promptly; otherwise
+        // sleep longer between checks (the wake-up costs nothing visible).
+        let timeout = if app.is_loading() {
+            Duration::from_millis(16)
+        } else {
+            Duration::from_millis(250)
+        };
+        if event::poll(timeout).map_err(|e| Error::io("reading terminal events", e))? {
+            match event::read().map_err(|e| Error::io("reading terminal events", e))? {
+                Event::Resize(w, h) => {
+                    app.update(Action::Resize(w, h));
+                    dirty = true;
+                }
+                ev => {
+                    if let Some(key) = ev.as_key_press_event() {
+                        app.handle_key(key);
+                        dirty = true;
+                    }
+                }
+            }
+        }
+        unsaved |= app.take_state_changed();
+        if unsaved && (last_save.elapsed() >= SAVE_INTERVAL || app.should_quit()) {
+            save_state(&mut app);
+            unsaved = false;
+            last_save = Instant::now();
+        }
+    }
+    if unsaved {
+        save_state(&mut app);
+    }
+    Ok(None)
+}
+
+/// Persists read/starred state. The skeleton store lives in memory; the
+/// persistent store arrives with the loader.
+fn save_state(_app: &mut App) {}

@@ -1,0 +1,112 @@
+//! Everything that can change the reader's state, as data. Keys become
+//! actions through the [`crate::app::keymap`]; background work (loading)
+//! reports through actions too, so [`crate::app::App::update`] is the one
+//! place where state changes.
+
+use crate::article::{Article, Problem};
+
+/// An article together with its search key, prepared off the UI thread so
+/// that incremental filtering never has to fold text while a key is handled.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoadedArticle {
+    pub article: Article,
+    /// `text::fold` of the title, a newline, and the body.
+    pub folded: String,
+}
+
+impl LoadedArticle {
+    /// Wraps `article`, computing its folded search key.
+    pub fn new(article: Article) -> Self {
+        let mut key = String::with_capacity(article.title.len() + article.body.len() + 1);
+        key.push_str(&article.title);
+        key.push('\n');
+        key.push_str(&article.body);
+        LoadedArticle {
+            folded: crate::text::fold(&key),
+            article,
+        }
+    }
+}
+
+/// One state change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Action {
+    /// Move the list selection down one article.
+    SelectNext,
+    /// Move the list selection up one article.
+    SelectPrev,
+    /// Select the first article.
+    SelectFirst,
+    /// Select the last article.
+    SelectLast,
+    /// Move the list selection down one page.
+    SelectPageDown,
+    /// Move the list selection up one page.
+    SelectPageUp,
+    /// Open the selected article in the reader and focus it (marks it read).
+    Open,
+    /// Scroll the reader down one line.
+    ScrollDown,
+    /// Scroll the reader up one line.
+    ScrollUp,
+    /// Scroll the reader down one page.
+    PageDown,
+    /// Scroll the reader up one page.
+    PageUp,
+    /// Scroll the reader to the top.
+    ScrollTop,
+    /// Scroll the reader to the end.
+    ScrollBottom,
+    /// Leave the reader and focus the list.
+    Back,
+    /// Switch focus between the list and the reader.
+    FocusNext,
+    /// Open the next article in list order while reading.
+    NextArticle,
+    /// Open the previous article in list order while reading.
+    PrevArticle,
+    /// Start typing a search (list: filter; reader: find in article).
+    SearchStart,
+    /// A typed character of the search query.
+    SearchInput(char),
+    /// Delete the last character of the search query.
+    SearchBackspace,
+    /// Keep the typed query and stop typing.
+    SearchSubmit,
+    /// Stop typing and drop the query.
+    SearchCancel,
+    /// Drop the list filter query (Esc in the list).
+    ClearSearch,
+    /// Jump to the next find-in-article match.
+    NextMatch,
+    /// Jump to the previous find-in-article match.
+    PrevMatch,
+    /// Toggle the read mark of the current article.
+    ToggleRead,
+    /// Toggle the star of the current article.
+    ToggleStarred,
+    /// Cycle the list filter: all, unread, starred.
+    CycleFilter,
+    /// Cycle the list order: date, title, source.
+    CycleSort,
+    /// Show or hide the key help.
+    ToggleHelp,
+    /// Show or hide the problems view.
+    ToggleProblems,
+    /// Close the open overlay (help or problems).
+    CloseOverlay,
+    /// Scroll the open overlay down.
+    OverlayDown,
+    /// Scroll the open overlay up.
+    OverlayUp,
+    /// Leave the reader.
+    Quit,
+    /// The terminal now has this size (columns, rows).
+    Resize(u16, u16),
+    /// A batch of articles arrived from the loader.
+    ArticlesLoaded(Vec<LoadedArticle>),
+    /// A batch of problems arrived from the loader.
+    ProblemsFound(Vec<Problem>),
+    /// The loader has finished.
+    LoadingDone,
+}

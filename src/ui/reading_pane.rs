@@ -1,0 +1,196 @@
+//! The reading pane: the open article's header and body, wrapped by the one
+//! layout authority ([`crate::ui::layout::DocLayout`]), with only the lines
+//! on screen turned into styled text, and the scroll position in the border.
+
+use std::borrow::Cow;
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::text::Line;
+use ratatui::widgets::{Block, Paragraph, Widget, Wrap};
+
+use crate::app::App;
+use crate::article::Article;
+use crate::ui::highlight::{Mark, styled_line};
+use crate::ui::layout::{self, DocLayout, DocLine, LineKind};
+
+/// The reading pane for one frame.
+pub struct ReadingPane<'a> {
+    app: &'a App,
+    focused: bool,
+}
+
+impl<'a> ReadingPane<'a> {
+    pub fn new(app: &'a App, focused: bool) -> Self {
+        ReadingPane { app, focused }
+    }
+}
+
+/// A publication date for people: `2025-02-11T08:30:00+07:00` becomes
+/// `2025-02-11 08:30`; anything else is shown as given.
+pub fn display_date(d: &str) -> Cow<'_, str> {
+    let b = d.as_bytes();
+    let stamp = b.len() >= 16
+        && b[10] == b'T'
+        && b[13] == b':'
+        && b[..10].iter().enumerate().all(|(i, c)| {
+            if i == 4 || i == 7 {
+                *c == b'-'
+            } else {
+                c.is_ascii_digit()
+            }
+        });
+    match (stamp, d.get(..10), d.get(11..16)) {
+        (true, Some(day), Some(time)) => Cow::Owned(format!("{day} {time}")),
+        _ => Cow::Borrowed(d),
+    }
+}
+
+/// Scroll position label: how far towards the end the reader has scrolled,
+/// or `All` when the whole article fits.
+pub fn position_label(scroll: usize, max_scroll: usize) -> String {
+    match (scroll.min(max_scroll) * 100).checked_div(max_scroll) {
+        None => "All".to_owned(),
+        Some(pct) => format!("{pct}%"),
+    }
+}
+
+impl Widget for ReadingPane<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let theme = self.app.theme();
+        let inner = layout::reader_inner(area);
+        let mut block = Block::bordered().border_style(theme.border(self.focused));
+        let reader = self.app.reader();
+        let Some(article) = reader.article.and_then(|i| self.app.article(i)) else {
+            block
+                .title(Line::styled(" Reader ", theme.pane_title))
+                .render(area, buf);
+            let hint = if self.app.entries().is_empty() {
+                ""
+            } else {
+                "Select an article and press Enter to read it."
+            };
+            Paragraph::new(Line::styled(hint, theme.dim))
+                .wrap(Wrap { trim: true })
+                .render(inner, buf);
+            return;
+        };
+        // The cached layout is there after every action that opens or
+        // resizes; building one here keeps drawing correct if it is not.
+        let fallback;
+        let doc = match self.app.open_layout() {
+            Some(l) if l.width == inner.width => l,
+            _ => {
+                fallback = DocLayout::new(article, inner.width);
+                &fallback
+            }
+        };
+        let rows = usize::from(inner.height);
+        let scroll = reader.scroll.min(doc.max_scroll(rows));
+        let pos = position_label(scroll, doc.max_scroll(rows));
+        let find = &reader.find;
+        let mut title = String::from(" Reader ");
+        if !find.query.is_empty() {
+            let n = find.matches.len();
+            match find.current {
+                Some(c) => title.push_str(&format!("· match {} of {n} ", c + 1)),
+                None => title.push_str("· no match "),
+            }
+        }
+        block = block
+            .title(Line::styled(title, theme.pane_title))
+            .title_bottom(Line::styled(format!(" {pos} "), theme.dim).right_aligned());
+        block.render(area, buf);
+        if inner.is_empty() {
+            return;
+        }
+        // Search matches as one layer; entity marks will go below it.
+        let visible = doc.window(scroll, rows);
+        let marks = match_marks(self.app, visible);
+        let lines: Vec<Line<'_>> = visible
+            .iter()
+            .map(|l| render_line(self.app, article, l, &marks))
+            .collect();
+        Paragraph::new(lines).render(inner, buf);
+    }
+}
+
+/// The find matches that touch the visible body lines, styled, with the
+/// current match stronger.
+fn match_marks(app: &App, visible: &[DocLine]) -> Vec<Mark> {
+    let find = &app.reader().find;
+    let theme = app.theme();
+    let mut body = visible.iter().filter(|l| l.kind == LineKind::Body);
+    let (Some(first), Some(last)) = (
+        body.next(),
+        visible.iter().rev().find(|l| l.kind == LineKind::Body),
+    ) else {
+        return Vec::new();
+    };
+    let lo = first.range.start;
+    let hi = last.range.end;
+    let from = find.matches.partition_point(|m| m.end <= lo);
+    find.matches[from..]
+        .iter()
+        .enumerate()
+        .take_while(|(_, m)| m.start < hi)
+        .map(|(k, m)| Mark {
+            range: m.clone(),
+            style: if find.current == Some(from + k) {
+                theme.search_current
+            } else {
+                theme.search_match
+            },
+        })
+        .collect()
+}
+
+fn render_line<'a>(app: &App, article: &'a Article, line: &DocLine, marks: &[Mark]) -> Line<'a> {
+    let theme = app.theme();
+    match line.kind {
+        LineKind::Title => styled_line(&article.title, line.range.clone(), theme.title, &[]),
+        LineKind::Body => styled_line(&article.body, line.range.clone(), theme.text, &[marks]),
+        LineKind::Blank => Line::default(),
+        LineKind::Byline => {
+            let author = article.author.as_deref().unwrap_or_default();
+            Line::styled(format!("by {author}"), theme.dim)
+        }
+        LineKind::Dateline => {
+            let parts: Vec<Cow<'_, str>> = [
+                article.source.as_deref().map(Cow::Borrowed),
+                article.published.as_deref().map(display_date),
+            ]
+            .into_iter()
+            .flatten()
+            .collect();
+            Line::styled(parts.join(" · "), theme.dim)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_are_shortened_only_when_they_are_timestamps() {
+        assert_eq!(
+            display_date("2025-02-11T08:30:00+07:00"),
+            "2025-02-11 08:30"
+        );
+        assert_eq!(display_date("2025-02-11"), "2025-02-11");
+        assert_eq!(
+            display_date("Selasa, 11 Februari 2025"),
+            "Selasa, 11 Februari 2025"
+        );
+        assert_eq!(display_date("ééééééééééééééééé"), "ééééééééééééééééé");
+    }
+
+    #[test]
+    fn position_labels() {
+        assert_eq!(position_label(0, 0), "All");
+        assert_eq!(position_label(0, 10), "0%");
+        assert_eq!(position_label(12, 10), "100%");
+        assert_eq!(position_label(42, 100), "42%");
+    }
+}
