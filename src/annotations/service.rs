@@ -8,8 +8,8 @@
 //! rewrites it every [`ServiceConfig::flush_interval`] while it changes, when
 //! the queue runs dry, and at shutdown.
 //!
-//! Lock order (to rule out deadlock): `queue` before `index`; `cache` is
-//! never held while taking another lock.
+//! Lock order (to rule out deadlock): `index` before `applied`; `queue` and
+//! `cache` are never held while taking another lock.
 
 use std::collections::{BinaryHeap, HashMap};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -22,7 +22,7 @@ use crate::article::Article;
 use crate::ner::Label;
 
 use super::cache::{AnnotationCache, CacheConfig, ContentKey};
-use super::index::{DocId, EntityIndex, plain_mentions};
+use super::index::{DocId, EntityIndex, count_mentions, plain_mentions};
 use super::{Annotator, ArticleEntities};
 
 /// What the service tells the UI, drained with [`AnnotationService::try_recv`].
@@ -136,9 +136,6 @@ struct Job {
 struct Queue {
     heap: BinaryHeap<HeapItem>,
     pending: HashMap<DocId, Pending>,
-    /// Latest submission of each id, so a result for an older submission
-    /// (superseded while in flight) is not indexed over a newer one.
-    latest: HashMap<DocId, u64>,
     next_seq: u64,
     generation: u64,
     progress: Progress,
@@ -204,6 +201,10 @@ struct Shared {
     cache: Mutex<CacheSlot>,
     cache_changed: Condvar,
     index: RwLock<EntityIndex>,
+    /// Submission sequence number last indexed per id, so a result for an
+    /// older submission (superseded while in flight) never replaces a newer
+    /// one. Only locked while holding `index` for writing.
+    applied: Mutex<HashMap<DocId, u64>>,
     stop: AtomicBool,
     tx: Sender<Update>,
 }
@@ -286,22 +287,27 @@ impl Shared {
                 }
             };
             let (entities, cached) = self.entities_for(&job.article);
-            let mentions = (self.mentions)(&job.article, &entities);
-            let finished = {
-                let mut q = lock(&self.queue);
-                if q.latest.get(&job.id) == Some(&job.seq) {
-                    self.index
-                        .write()
-                        .unwrap_or_else(PoisonError::into_inner)
-                        .add_mentions(job.id, mentions);
-                    // Sent under the queue lock so updates for one id arrive
-                    // in submission order.
+            // Keys are computed here, in parallel; only the cheap merge into
+            // the index is serialised.
+            let mentions = count_mentions((self.mentions)(&job.article, &entities));
+            {
+                let mut index = self.index.write().unwrap_or_else(PoisonError::into_inner);
+                let mut applied = lock(&self.applied);
+                // The newest submission of an id wins, whichever finishes
+                // first; sending under the index lock keeps the updates for
+                // one id in the same order as the index sees them.
+                if applied.get(&job.id).is_none_or(|&seq| seq < job.seq) {
+                    applied.insert(job.id, job.seq);
+                    index.add_counted(job.id, mentions);
                     self.send(Update::Annotated {
                         id: job.id,
                         entities,
                         cached,
                     });
                 }
+            }
+            let finished = {
+                let mut q = lock(&self.queue);
                 q.progress.done += 1;
                 if cached {
                     q.progress.cached += 1;
@@ -434,6 +440,7 @@ impl AnnotationService {
             work: Condvar::new(),
             cache_changed: Condvar::new(),
             index: RwLock::new(EntityIndex::new()),
+            applied: Mutex::new(HashMap::new()),
             stop: AtomicBool::new(false),
             tx,
         });
@@ -486,7 +493,6 @@ impl AnnotationService {
         for (id, article) in articles {
             let seq = q.next_seq;
             q.next_seq += 1;
-            q.latest.insert(id, seq);
             match q.pending.get_mut(&id) {
                 Some(p) => {
                     p.article = article;
