@@ -5,6 +5,7 @@
 //! - [`article`]: finding, reading, parsing and normalising article files.
 //! - [`text`]: sanitising untrusted text and folding it for search.
 //! - [`state`]: read/starred state that survives restarts, written atomically.
+//! - [`annotations`]: background annotation, its disk cache and the library entity index.
 //! - [`ner`]: the entity recogniser (tokeniser, features, model, decoder).
 //! - [`entities`]: merging an article's mentions into entities (panel, index).
 //! - [`app`]: the reader's state, actions, key map and pure `update`.
@@ -12,6 +13,7 @@
 //! - [`cli`]: command-line definitions and dispatch for the thin `main`.
 //! - [`commands`]: the headless subcommands (`list`, `annotate`, `train`, `eval`).
 
+pub mod annotations;
 pub mod app;
 pub mod article;
 pub mod cli;
