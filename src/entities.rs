@@ -741,3 +741,46 @@ mod tests {
         assert_eq!(entity_key("..."), "");
     }
 }
+
+#[cfg(test)]
+mod prop_tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn label() -> impl Strategy<Value = Label> {
+        prop::sample::select(&Label::ALL[..])
+    }
+
+    proptest! {
+        /// Whatever the spans, merging never panics, and every usable span
+        /// ends up in exactly one entity.
+        #[test]
+        fn every_valid_span_lands_in_exactly_one_group(
+            words in prop::collection::vec(
+                prop::sample::select(&["Li", "Lei", "Li Lei", "UCSB", "(", ")", "Bank", "é", " ", "."][..]),
+                0..30,
+            ),
+            raw in prop::collection::vec((0usize..80, 0usize..12, label()), 0..20),
+        ) {
+            let text: String = words.concat();
+            let spans: Vec<Span> = raw
+                .iter()
+                .map(|&(start, len, label)| Span { start, end: start + len, label })
+                .collect();
+            let groups = merge_article("", &[], &text, &spans);
+            let total: usize = groups.iter().map(|g| g.mentions.len()).sum();
+            let usable = spans
+                .iter()
+                .filter(|s| {
+                    s.start < s.end
+                        && text.get(s.start..s.end).is_some_and(|t| !entity_key(t).is_empty())
+                })
+                .count();
+            prop_assert_eq!(total, usable);
+            for g in &groups {
+                prop_assert!(!g.mentions.is_empty());
+                prop_assert!(!g.key.is_empty());
+            }
+        }
+    }
+}

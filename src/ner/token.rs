@@ -1170,3 +1170,134 @@ mod corpus_tests {
         );
     }
 }
+
+/// Properties that must hold for every input, not just the cases above.
+#[cfg(test)]
+mod prop_tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Characters that exercise the scanner's special cases, so random
+    /// strings hit abbreviations, numbers, clitics, URLs and joiners often.
+    const ALPHABET: &[char] = &[
+        'a',
+        'n',
+        't',
+        's',
+        'U',
+        'S',
+        'J',
+        'w',
+        'h',
+        'p',
+        'c',
+        'o',
+        'm',
+        'D',
+        'r',
+        '0',
+        '1',
+        '9',
+        '.',
+        ',',
+        ':',
+        ';',
+        '/',
+        '-',
+        '\'',
+        '’',
+        '&',
+        '@',
+        '#',
+        '$',
+        '%',
+        '(',
+        ')',
+        '[',
+        '"',
+        '“',
+        '”',
+        '!',
+        '?',
+        '_',
+        '+',
+        ' ',
+        ' ',
+        '\n',
+        '\t',
+        '\r',
+        '\u{a0}',
+        '\u{200b}',
+        'é',
+        'ü',
+        '北',
+        '👍',
+        '\u{301}',
+        '\u{200d}',
+        '\u{fe0f}',
+        '\u{1f1ee}',
+        '\u{1f1e9}',
+        '\u{ad}',
+        '–',
+        '…',
+        '\u{2028}',
+        '\u{0}',
+    ];
+
+    fn tricky_string() -> impl Strategy<Value = String> {
+        prop::collection::vec(prop::sample::select(ALPHABET), 0..60)
+            .prop_map(|cs| cs.into_iter().collect())
+    }
+
+    fn any_string() -> impl Strategy<Value = String> {
+        prop::collection::vec(any::<char>(), 0..60).prop_map(|cs| cs.into_iter().collect())
+    }
+
+    fn check_tokens(text: &str) -> Result<(), TestCaseError> {
+        let tokens = tokenize(text);
+        let mut last = 0;
+        let mut covered = 0;
+        for t in &tokens {
+            prop_assert!(t.start < t.end, "empty token {:?}", t);
+            prop_assert!(t.end <= text.len(), "out of bounds {:?}", t);
+            prop_assert!(t.start >= last, "overlapping or out of order {:?}", t);
+            prop_assert!(text.is_char_boundary(t.start) && text.is_char_boundary(t.end));
+            // What lies between tokens is space only, and tokens hold none:
+            // so every non-space char is in exactly one token.
+            prop_assert!(text[last..t.start].chars().all(is_space));
+            prop_assert!(!t.text(text).chars().any(is_space), "space inside {:?}", t);
+            covered += t.len();
+            last = t.end;
+        }
+        prop_assert!(text[last..].chars().all(is_space));
+        let non_space: usize = text
+            .chars()
+            .filter(|&c| !is_space(c))
+            .map(char::len_utf8)
+            .sum();
+        prop_assert_eq!(covered, non_space);
+        let ranges = sentences(text, &tokens);
+        let mut next = 0;
+        for r in &ranges {
+            prop_assert_eq!(r.start, next);
+            prop_assert!(r.end > r.start);
+            next = r.end;
+        }
+        prop_assert_eq!(next, tokens.len());
+        Ok(())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        #[test]
+        fn tokens_are_in_bounds_ordered_and_on_char_boundaries(text in tricky_string()) {
+            check_tokens(&text)?;
+        }
+
+        #[test]
+        fn arbitrary_unicode_is_tokenised_safely(text in any_string()) {
+            check_tokens(&text)?;
+        }
+    }
+}
