@@ -22,7 +22,7 @@ use crate::article::Article;
 use crate::ner::Label;
 
 use super::cache::{AnnotationCache, CacheConfig, ContentKey};
-use super::index::{DocId, EntityIndex, count_mentions, plain_mentions};
+use super::index::{DocId, EntityIndex, plain_counted};
 use super::{Annotator, ArticleEntities};
 
 /// What the service tells the UI, drained with [`AnnotationService::try_recv`].
@@ -56,10 +56,11 @@ impl Progress {
     }
 }
 
-/// Turns an article's entities into index mentions `(label, key, display
-/// name)`; see [`super::index`].
+/// Turns an article's entities into counted index mentions `(label, key,
+/// display name, times)` for [`EntityIndex::add_counted`]; see
+/// [`super::index`]. Merged entity groups map to one tuple each.
 pub type MentionFn =
-    Arc<dyn Fn(&Article, &ArticleEntities) -> Vec<(Label, String, String)> + Send + Sync>;
+    Arc<dyn Fn(&Article, &ArticleEntities) -> Vec<(Label, String, String, u32)> + Send + Sync>;
 
 /// Tuning for [`AnnotationService::start_with`].
 #[derive(Clone)]
@@ -68,7 +69,7 @@ pub struct ServiceConfig {
     pub workers: usize,
     /// Rewrite the cache file at most this often while annotating.
     pub flush_interval: Duration,
-    /// How annotations become index entries; [`plain_mentions`] by default.
+    /// How annotations become index entries; [`plain_counted`] by default.
     /// The mention-merging rules plug in here.
     pub mentions: MentionFn,
     /// Called (from a worker) after each [`Update`] is sent, so an event loop
@@ -81,11 +82,7 @@ impl Default for ServiceConfig {
         ServiceConfig {
             workers: 0,
             flush_interval: Duration::from_secs(5),
-            mentions: Arc::new(|article: &Article, entities: &ArticleEntities| {
-                plain_mentions(article, entities)
-                    .map(|(label, key, name)| (label, key, name.to_owned()))
-                    .collect()
-            }),
+            mentions: Arc::new(plain_counted),
             notify: None,
         }
     }
@@ -289,7 +286,7 @@ impl Shared {
             let (entities, cached) = self.entities_for(&job.article);
             // Keys are computed here, in parallel; only the cheap merge into
             // the index is serialised.
-            let mentions = count_mentions((self.mentions)(&job.article, &entities));
+            let mentions = (self.mentions)(&job.article, &entities);
             {
                 let mut index = self.index.write().unwrap_or_else(PoisonError::into_inner);
                 let mut applied = lock(&self.applied);
