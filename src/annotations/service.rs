@@ -793,6 +793,32 @@ mod tests {
     }
 
     #[test]
+    fn a_corrupt_cache_file_is_reported_and_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join(super::super::cache::FILE_NAME);
+        std::fs::write(&file, b"SOROTAC1\x05caps").unwrap();
+        let calls = Arc::new(AtomicUsize::new(0));
+        let service =
+            AnnotationService::start(capitals(calls.clone()), CacheConfig::at(dir.path()), 2);
+        service.submit(library(10));
+        let updates = wait_complete(&service);
+        let warnings: Vec<&String> = updates
+            .iter()
+            .filter_map(|u| match u {
+                Update::Warning(w) => Some(w),
+                Update::Annotated { .. } => None,
+            })
+            .collect();
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert!(warnings[0].contains("annotations.bin") && warnings[0].contains("truncated"));
+        assert_eq!(annotated_ids(&updates).len(), 10);
+        drop(service);
+        let (cache, warnings) = AnnotationCache::open(&CacheConfig::at(dir.path()), "caps-1");
+        assert!(warnings.is_empty(), "replaced by a good file: {warnings:?}");
+        assert_eq!(cache.len(), 10);
+    }
+
+    #[test]
     fn annotate_now_consults_the_cache() {
         let calls = Arc::new(AtomicUsize::new(0));
         let service =
