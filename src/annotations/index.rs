@@ -25,6 +25,8 @@ pub type DocId = u32;
 
 type Sym = u32;
 
+const NONE: u32 = u32::MAX;
+
 /// Surface forms remembered per entity (for choosing its display name).
 const MAX_NAMES: usize = 16;
 
@@ -194,8 +196,13 @@ impl EntityInfo<'_> {
 #[derive(Debug, Default)]
 pub struct EntityIndex {
     strings: Interner,
-    lookup: HashMap<(Label, Sym), u32>,
+    /// Per interned string, the entry of each label keyed by it (`NONE` when
+    /// absent): a plain array lookup instead of a second hash per mention.
+    by_key: Vec<[u32; 4]>,
     entries: Vec<Entry>,
+    /// Per entry, 1 + its position in the document being added (0: not in
+    /// it); always all zeros between calls.
+    scratch: Vec<u32>,
     /// Per article: the entities it contributed and how often it mentions each.
     docs: HashMap<DocId, Vec<(u32, u32)>>,
     generation: u64,
@@ -233,16 +240,23 @@ impl EntityIndex {
     pub fn add_counted(&mut self, doc: DocId, mentions: Vec<(Label, String, String, u32)>) {
         self.remove(doc);
         let mut contributed: Vec<(u32, u32)> = Vec::new();
-        let mut position: HashMap<u32, usize> = HashMap::new();
         for (label, key, name, count) in mentions {
             if key.is_empty() || count == 0 {
                 continue;
             }
             let key_sym = self.strings.intern(&key);
-            let name_sym = self
-                .strings
-                .intern(if name.is_empty() { &key } else { &name });
-            let id = *self.lookup.entry((label, key_sym)).or_insert_with(|| {
+            let name_sym = if name.is_empty() || name == key {
+                key_sym
+            } else {
+                self.strings.intern(&name)
+            };
+            let needed = self.strings.strings.len();
+            if self.by_key.len() < needed {
+                self.by_key.resize(needed, [NONE; 4]);
+            }
+            let slot = &mut self.by_key[key_sym as usize][label_index(label)];
+            if *slot == NONE {
+                *slot = self.entries.len() as u32;
                 self.entries.push(Entry {
                     label,
                     key: key_sym,
@@ -250,8 +264,9 @@ impl EntityIndex {
                     articles: Vec::new(),
                     mentions: 0,
                 });
-                (self.entries.len() - 1) as u32
-            });
+                self.scratch.push(0);
+            }
+            let id = *slot;
             let entry = &mut self.entries[id as usize];
             entry.mentions += u64::from(count);
             match entry.names.iter().position(|n| n.0 == name_sym) {
@@ -263,16 +278,19 @@ impl EntityIndex {
             }
             // Several display names can share one key, so the same entry
             // may come more than once.
-            match position.get(&id) {
-                Some(&i) => contributed[i].1 += count,
-                None => {
-                    position.insert(id, contributed.len());
+            match self.scratch[id as usize] {
+                0 => {
                     contributed.push((id, count));
+                    self.scratch[id as usize] = contributed.len() as u32;
                     if let Err(pos) = entry.articles.binary_search(&doc) {
                         entry.articles.insert(pos, doc);
                     }
                 }
+                pos => contributed[pos as usize - 1].1 += count,
             }
+        }
+        for &(id, _) in &contributed {
+            self.scratch[id as usize] = 0;
         }
         if !contributed.is_empty() {
             contributed.shrink_to_fit();
@@ -334,7 +352,10 @@ impl EntityIndex {
     /// The entity with this label and key, if any article mentions it.
     pub fn get(&self, label: Label, key: &str) -> Option<EntityInfo<'_>> {
         let sym = self.strings.get(key)?;
-        let id = *self.lookup.get(&(label, sym))?;
+        let id = *self.by_key.get(sym as usize)?.get(label_index(label))?;
+        if id == NONE {
+            return None;
+        }
         let info = self.info(id);
         (!info.articles.is_empty()).then_some(info)
     }

@@ -12,7 +12,7 @@
 //! `cache` are never held while taking another lock.
 
 use std::collections::{BinaryHeap, HashMap};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError, RwLock, RwLockReadGuard};
 use std::thread::JoinHandle;
@@ -72,8 +72,9 @@ pub struct ServiceConfig {
     /// How annotations become index entries; [`plain_counted`] by default.
     /// The mention-merging rules plug in here.
     pub mentions: MentionFn,
-    /// Called (from a worker) after each [`Update`] is sent, so an event loop
-    /// can wake up and redraw instead of polling.
+    /// Called (from a worker, with the index locked) after each [`Update`] is
+    /// sent, so an event loop can wake up and redraw instead of polling. Keep
+    /// it cheap, e.g. a send on the event loop's channel.
     pub notify: Option<Arc<dyn Fn() + Send + Sync>>,
 }
 
@@ -135,7 +136,6 @@ struct Queue {
     pending: HashMap<DocId, Pending>,
     next_seq: u64,
     generation: u64,
-    progress: Progress,
 }
 
 impl Queue {
@@ -203,6 +203,10 @@ struct Shared {
     /// one. Only locked while holding `index` for writing.
     applied: Mutex<HashMap<DocId, u64>>,
     stop: AtomicBool,
+    /// Progress counters, atomics so the UI never waits on a lock for them.
+    done: AtomicUsize,
+    cached: AtomicUsize,
+    total: AtomicUsize,
     tx: Sender<Update>,
 }
 
@@ -303,14 +307,11 @@ impl Shared {
                     });
                 }
             }
-            let finished = {
-                let mut q = lock(&self.queue);
-                q.progress.done += 1;
-                if cached {
-                    q.progress.cached += 1;
-                }
-                q.progress.is_complete()
-            };
+            if cached {
+                self.cached.fetch_add(1, Ordering::AcqRel);
+            }
+            let done = self.done.fetch_add(1, Ordering::AcqRel) + 1;
+            let finished = done >= self.total.load(Ordering::Acquire);
             if finished {
                 lock(&self.cache).flush_now = true;
                 self.cache_changed.notify_all();
@@ -439,6 +440,9 @@ impl AnnotationService {
             index: RwLock::new(EntityIndex::new()),
             applied: Mutex::new(HashMap::new()),
             stop: AtomicBool::new(false),
+            done: AtomicUsize::new(0),
+            cached: AtomicUsize::new(0),
+            total: AtomicUsize::new(0),
             tx,
         });
         let spawn = |name: String, f: Box<dyn FnOnce() + Send>| {
@@ -505,7 +509,7 @@ impl AnnotationService {
                             order: seq,
                         },
                     );
-                    q.progress.total += 1;
+                    self.shared.total.fetch_add(1, Ordering::AcqRel);
                 }
             }
             q.push(id);
@@ -551,7 +555,15 @@ impl AnnotationService {
 
     /// Background progress, for the status bar ("entities 4,200/10,000").
     pub fn progress(&self) -> Progress {
-        lock(&self.shared.queue).progress
+        // `done` first: `total` only grows and is counted before the job
+        // exists, so the snapshot never shows done > total.
+        let done = self.shared.done.load(Ordering::Acquire);
+        let cached = self.shared.cached.load(Ordering::Acquire);
+        Progress {
+            done,
+            cached,
+            total: self.shared.total.load(Ordering::Acquire),
+        }
     }
 
     /// The library's entity index so far (read lock: keep it briefly, e.g.
@@ -561,6 +573,17 @@ impl AnnotationService {
             .index
             .read()
             .unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The index, unless a worker is writing to it right now: lets a frame
+    /// fall back to what it drew last time instead of waiting (a worker
+    /// preempted mid-write on a busy machine could otherwise stall a frame).
+    pub fn try_index(&self) -> Option<RwLockReadGuard<'_, EntityIndex>> {
+        match self.shared.index.try_read() {
+            Ok(guard) => Some(guard),
+            Err(std::sync::TryLockError::Poisoned(p)) => Some(p.into_inner()),
+            Err(std::sync::TryLockError::WouldBlock) => None,
+        }
     }
 
     /// The model version the annotations are made with.
@@ -599,7 +622,6 @@ impl Drop for AnnotationService {
 mod tests {
     use super::*;
     use crate::ner::{Lang, Span};
-    use std::sync::atomic::AtomicUsize;
 
     /// Every capitalised word is an entity: ORG when all capitals, PER
     /// otherwise. Counts its calls.
