@@ -290,7 +290,17 @@ impl Shared {
             let (entities, cached) = self.entities_for(&job.article);
             // Keys are computed here, in parallel; only the cheap merge into
             // the index is serialised.
-            let mentions = (self.mentions)(&job.article, &entities);
+            let mentions = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                (self.mentions)(&job.article, &entities)
+            }))
+            .unwrap_or_else(|_| {
+                self.send(Update::Warning(format!(
+                    "{}: entity merging failed on \"{}\"; its entities are left out of the index",
+                    job.article.path.display(),
+                    job.article.title
+                )));
+                Vec::new()
+            });
             {
                 let mut index = self.index.write().unwrap_or_else(PoisonError::into_inner);
                 let mut applied = lock(&self.applied);
