@@ -903,6 +903,28 @@ mod tests {
                 .iter()
                 .any(|u| matches!(u, Update::Warning(w) if w.contains("Story 1")))
         );
+
+        // The same for a panicking mention-merging function.
+        let service = AnnotationService::start_with(
+            capitals(Arc::new(AtomicUsize::new(0))),
+            CacheConfig::in_memory(),
+            ServiceConfig {
+                workers: 1,
+                mentions: Arc::new(|a: &Article, e: &ArticleEntities| {
+                    assert!(a.id != "a2", "merging bug");
+                    plain_counted(a, e)
+                }),
+                ..ServiceConfig::default()
+            },
+        );
+        service.submit(library(4));
+        let updates = wait_complete(&service);
+        assert!(
+            updates
+                .iter()
+                .any(|u| matches!(u, Update::Warning(w) if w.contains("merging failed")))
+        );
+        assert_eq!(service.index().doc_count(), 3);
     }
 
     #[test]
