@@ -19,6 +19,7 @@ pub mod state;
 mod update;
 
 use std::io::IsTerminal;
+use std::ops::ControlFlow;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::mpsc::{self, Receiver, TryRecvError};
@@ -242,15 +243,20 @@ pub fn run_tui(paths: &[PathBuf], opts: &LoadOptions) -> Result<ExitCode, Error>
         ));
     }
     let probe = std::env::var_os(FIRST_FRAME_EXIT_ENV).is_some_and(|v| !v.is_empty() && v != "0");
-    let store = StateStore::in_memory();
+    let (store, warnings) = StateStore::open_default();
+    let state_path = state_label(&store);
     let events = spawn_loader(paths.to_vec(), opts.clone());
     let mut terminal = ratatui::try_init().map_err(|e| Error::io("setting up the terminal", e))?;
-    let outcome = run_loop(
-        &mut terminal,
-        App::new(store),
-        &events,
-        probe.then_some(started),
-    );
+    let mut app = App::new(store);
+    // State trouble (a corrupt file moved aside, no data directory) must
+    // not stop the reader, but the user should see it: list it as a problem.
+    app.update(Action::ProblemsFound(
+        warnings
+            .into_iter()
+            .map(|w| Problem::new(&state_path, w))
+            .collect(),
+    ));
+    let outcome = run_loop(&mut terminal, app, &events, probe.then_some(started));
     ratatui::restore();
     let first_frame = outcome?;
     if let Some(ms) = first_frame {
@@ -271,13 +277,16 @@ fn spawn_loader(paths: Vec<PathBuf>, opts: LoadOptions) -> Receiver<Action> {
                 .collect();
             let _ = tx.send(Action::ArticlesLoaded(batch));
         } else {
-            crate::article::load_paths(&paths, &opts, &mut |ev| {
+            crate::article::load_paths_with(&paths, &opts, &mut |ev| {
                 let action = match ev {
                     LoadEvent::Article(a) => Action::ArticlesLoaded(vec![LoadedArticle::new(a)]),
                     LoadEvent::Problem(p) => Action::ProblemsFound(vec![p]),
                 };
-                // The receiver is gone only when the reader quit: stop quietly.
-                let _ = tx.send(action);
+                // The receiver is gone only when the reader quit: stop loading.
+                match tx.send(action) {
+                    Ok(()) => ControlFlow::Continue(()),
+                    Err(_) => ControlFlow::Break(()),
+                }
             });
         }
         let _ = tx.send(Action::LoadingDone);
@@ -391,6 +400,30 @@ fn run_loop(
     Ok(None)
 }
 
-/// Persists read/starred state. The skeleton store lives in memory; the
-/// persistent store arrives with the loader.
-fn save_state(_app: &mut App) {}
+/// Where the state lives, for naming it in problems.
+fn state_label(store: &StateStore) -> PathBuf {
+    store
+        .path()
+        .map_or_else(|| PathBuf::from("(reading state)"), PathBuf::from)
+}
+
+/// Persists read/starred state. A failure (read-only or full disk) is shown
+/// in the problems view once and the changes stay pending for the next try;
+/// the reader keeps working either way.
+fn save_state(app: &mut App) {
+    let path = state_label(app.store());
+    let mut reasons: Vec<String> = app.store_mut().save().err().into_iter().collect();
+    reasons.extend(app.store_mut().take_warnings());
+    let fresh: Vec<Problem> = reasons
+        .into_iter()
+        .filter(|r| {
+            !app.problems()
+                .iter()
+                .any(|p| p.path == path && &p.reason == r)
+        })
+        .map(|r| Problem::new(&path, r))
+        .collect();
+    if !fresh.is_empty() {
+        app.update(Action::ProblemsFound(fresh));
+    }
+}

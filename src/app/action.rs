@@ -12,6 +12,8 @@ pub struct LoadedArticle {
     pub article: Article,
     /// `text::fold` of the title, a newline, and the body.
     pub folded: String,
+    /// [`Article::published_timestamp`], parsed once for sorting.
+    pub timestamp: Option<i64>,
 }
 
 impl LoadedArticle {
@@ -23,6 +25,7 @@ impl LoadedArticle {
         key.push_str(&article.body);
         LoadedArticle {
             folded: crate::text::fold(&key),
+            timestamp: article.published_timestamp(),
             article,
         }
     }

@@ -400,8 +400,8 @@ fn compare(
     b: usize,
 ) -> Ordering {
     let (x, y) = (&entries[a], &entries[b]);
-    let newest_first = || match (&x.article.published, &y.article.published) {
-        (Some(p), Some(q)) => q.cmp(p),
+    let newest_first = || match (x.timestamp, y.timestamp) {
+        (Some(p), Some(q)) => q.cmp(&p),
         (Some(_), None) => Ordering::Less,
         (None, Some(_)) => Ordering::Greater,
         (None, None) => Ordering::Equal,
