@@ -5,7 +5,14 @@
 //! Entity spans are byte ranges into the text they came from, always on char
 //! boundaries. Must not: know about the UI or about files other than models.
 
+pub mod conll;
+pub mod decode;
+pub mod features;
+pub mod gazetteer;
+pub mod model;
 pub mod score;
+pub mod tags;
+pub mod train;
 
 /// Entity types the models output.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
