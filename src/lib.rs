@@ -6,6 +6,7 @@
 //! - [`text`]: sanitising untrusted text and folding it for search.
 //! - [`state`]: read/starred state that survives restarts, written atomically.
 //! - [`ner`]: the entity recogniser (tokeniser, features, model, decoder).
+//! - [`entities`]: merging an article's mentions into entities (panel, index).
 //! - [`app`]: the reader's state, actions, key map and pure `update`.
 //! - [`ui`]: drawing; reads app state, never does I/O or NER.
 //! - [`cli`]: command-line definitions and dispatch for the thin `main`.
@@ -15,6 +16,7 @@ pub mod app;
 pub mod article;
 pub mod cli;
 pub mod commands;
+pub mod entities;
 pub mod ner;
 pub mod state;
 pub mod text;

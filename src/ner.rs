@@ -9,6 +9,7 @@ pub mod conll;
 pub mod decode;
 pub mod features;
 pub mod gazetteer;
+pub mod lang;
 pub mod model;
 pub mod score;
 pub mod tags;
