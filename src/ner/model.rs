@@ -59,6 +59,8 @@ pub struct Model {
     pub stages: Vec<Stage>,
     cons: Constraints,
     cues: Cues,
+    /// Each stage's transitions as `f32`, as the decoder takes them.
+    trans_f: Vec<Vec<f32>>,
 }
 
 /// Why a model file could not be read.
@@ -154,7 +156,7 @@ impl Hasher for IdHasher {
 #[allow(clippy::needless_range_loop)]
 pub fn doc_infos(
     tagset: &TagSet,
-    lower: &[Vec<u64>],
+    lower: &[&[u64]],
     flags: &[Vec<u8>],
     tags: &[Vec<usize>],
 ) -> Vec<Vec<DocInfo>> {
@@ -218,6 +220,10 @@ impl Model {
     /// Assembles a model.
     pub fn new(tagset: TagSet, bits: u32, gaz: Gazetteer, stages: Vec<Stage>) -> Model {
         let cons = Constraints::new(&tagset);
+        let trans_f = stages
+            .iter()
+            .map(|s| s.trans.iter().map(|&t| t as f32).collect())
+            .collect();
         Model {
             tagset,
             bits,
@@ -225,6 +231,7 @@ impl Model {
             stages,
             cons,
             cues: Cues::new(),
+            trans_f,
         }
     }
 
@@ -357,7 +364,7 @@ impl Model {
 
     fn decode_stage(
         &self,
-        stage: &Stage,
+        stage_index: usize,
         feats: &SentFeats,
         emit: &mut Vec<f32>,
         acc: &mut Vec<i32>,
@@ -365,21 +372,31 @@ impl Model {
         out: &mut Vec<usize>,
     ) {
         let nt = self.tagset.len();
+        let stage = &self.stages[stage_index];
         emit.clear();
-        for i in 0..feats.len() {
-            acc.clear();
-            acc.resize(nt, 0);
-            for &b in feats.token(i) {
-                let row = &stage.weights[b as usize * nt..b as usize * nt + nt];
-                for (a, &w) in acc.iter_mut().zip(row) {
-                    *a += w as i32;
+        emit.resize(feats.len() * nt, 0.0);
+        // Fixed-width rows let the compiler unroll and vectorise the sums.
+        match nt {
+            5 => emissions::<5>(&stage.weights, feats, emit),
+            7 => emissions::<7>(&stage.weights, feats, emit),
+            9 => emissions::<9>(&stage.weights, feats, emit),
+            _ => {
+                for i in 0..feats.len() {
+                    acc.clear();
+                    acc.resize(nt, 0);
+                    for &b in feats.token(i) {
+                        let row = &stage.weights[b as usize * nt..b as usize * nt + nt];
+                        for (a, &w) in acc.iter_mut().zip(row) {
+                            *a += w as i32;
+                        }
+                    }
+                    for (e, &a) in emit[i * nt..(i + 1) * nt].iter_mut().zip(acc.iter()) {
+                        *e = a as f32;
+                    }
                 }
             }
-            emit.extend(acc.iter().map(|&a| a as f32));
         }
-        // Transitions as f32 once per sentence is cheap next to emissions.
-        let trans: Vec<f32> = stage.trans.iter().map(|&t| t as f32).collect();
-        decode::viterbi(emit, &trans, &self.cons, scratch, out);
+        decode::viterbi(emit, &self.trans_f[stage_index], &self.cons, scratch, out);
     }
 
     /// Tags a document given as sentences of tokens; returns IOB2 tags per
@@ -396,56 +413,67 @@ impl Model {
         stages: usize,
     ) -> Vec<Vec<Tag>> {
         let ex = self.extractor();
-        let mut buf = Buffers::default();
         let mut feats = SentFeats::default();
         let mut emit = Vec::new();
         let mut acc = Vec::new();
         let mut scratch = Scratch::default();
-        let mut lower = Vec::with_capacity(sentences.len());
-        let mut flags = Vec::with_capacity(sentences.len());
-        let mut tags: Vec<Vec<usize>> = Vec::with_capacity(sentences.len());
         let two = stages >= 2 && self.stages.len() >= 2;
+        // Stage 2 needs every sentence's primitives again; keeping them
+        // avoids hashing each token twice.
+        let mut bufs: Vec<Buffers> = Vec::with_capacity(if two { sentences.len() } else { 0 });
+        let mut one = Buffers::default();
+        let mut tags: Vec<Vec<usize>> = Vec::with_capacity(sentences.len());
         for s in sentences {
-            ex.prepare(s, &mut buf);
-            ex.extract(&buf, None, &mut feats);
+            let buf = if two {
+                bufs.push(Buffers::default());
+                bufs.last_mut().expect("just pushed")
+            } else {
+                &mut one
+            };
+            ex.prepare(s, buf);
+            ex.extract(buf, None, &mut feats);
             let mut out = Vec::new();
-            self.decode_stage(
-                &self.stages[0],
-                &feats,
-                &mut emit,
-                &mut acc,
-                &mut scratch,
-                &mut out,
-            );
+            self.decode_stage(0, &feats, &mut emit, &mut acc, &mut scratch, &mut out);
             tags.push(out);
-            if two {
-                lower.push(buf.lower.clone());
-                flags.push(buf.info.iter().map(|t| t.flags).collect());
-            }
         }
         if two {
+            let lower: Vec<&[u64]> = bufs.iter().map(|b| &b.lower[..]).collect();
+            let flags: Vec<Vec<u8>> = bufs
+                .iter()
+                .map(|b| b.info.iter().map(|t| t.flags).collect())
+                .collect();
             let infos = doc_infos(&self.tagset, &lower, &flags, &tags);
-            for (k, s) in sentences.iter().enumerate() {
-                ex.prepare(s, &mut buf);
-                ex.extract(&buf, Some(&infos[k]), &mut feats);
-                self.decode_stage(
-                    &self.stages[1],
-                    &feats,
-                    &mut emit,
-                    &mut acc,
-                    &mut scratch,
-                    &mut tags[k],
-                );
+            for (k, buf) in bufs.iter().enumerate() {
+                ex.extract(buf, Some(&infos[k]), &mut feats);
+                self.decode_stage(1, &feats, &mut emit, &mut acc, &mut scratch, &mut tags[k]);
             }
         }
         tags.iter().map(|t| self.tagset.decode(t)).collect()
     }
 }
 
+/// Sums each token's weight rows into `emit` for a tag set of `N` tags.
+fn emissions<const N: usize>(weights: &[i16], feats: &SentFeats, emit: &mut [f32]) {
+    for i in 0..feats.len() {
+        let mut acc = [0i32; N];
+        for &b in feats.token(i) {
+            let start = b as usize * N;
+            if let Some(row) = weights.get(start..start + N) {
+                for t in 0..N {
+                    acc[t] += row[t] as i32;
+                }
+            }
+        }
+        for t in 0..N {
+            emit[i * N + t] = acc[t] as f32;
+        }
+    }
+}
+
 static EN: LazyLock<Result<Model, ModelError>> =
-    LazyLock::new(|| Model::from_bytes(include_bytes!("../../assets/models/en.bin")));
+    LazyLock::new(|| Model::from_bytes(embedded_bytes(Lang::En)));
 static ID: LazyLock<Result<Model, ModelError>> =
-    LazyLock::new(|| Model::from_bytes(include_bytes!("../../assets/models/id.bin")));
+    LazyLock::new(|| Model::from_bytes(embedded_bytes(Lang::Id)));
 
 /// The embedded model for `lang`, decoded on first use.
 pub fn embedded(lang: Lang) -> Result<&'static Model, &'static ModelError> {
@@ -455,11 +483,11 @@ pub fn embedded(lang: Lang) -> Result<&'static Model, &'static ModelError> {
     }
 }
 
-/// Size in bytes of the embedded model file for `lang`.
-pub fn embedded_size(lang: Lang) -> usize {
+/// The embedded model file for `lang` (for measuring load time and size).
+pub fn embedded_bytes(lang: Lang) -> &'static [u8] {
     match lang {
-        Lang::En => include_bytes!("../../assets/models/en.bin").len(),
-        Lang::Id => include_bytes!("../../assets/models/id.bin").len(),
+        Lang::En => include_bytes!("../../assets/models/en.bin"),
+        Lang::Id => include_bytes!("../../assets/models/id.bin"),
     }
 }
 
@@ -511,7 +539,7 @@ mod tests {
     #[test]
     fn doc_infos_count_other_occurrences() {
         let ts = TagSet::new(Scheme::Iob2, &[Label::Per]);
-        let lower = vec![vec![1, 2], vec![1]];
+        let lower: Vec<&[u64]> = vec![&[1, 2], &[1]];
         let flags = vec![vec![F_INIT_UPPER, 0], vec![F_INIT_UPPER]];
         let tags = vec![vec![1, 0], vec![0]];
         let d = doc_infos(&ts, &lower, &flags, &tags);

@@ -37,7 +37,7 @@ impl Default for Options {
         Options {
             epochs: 12,
             seed: 1,
-            bits: 20,
+            bits: 18,
             scheme: Scheme::Iob2,
             folds: 10,
             stages: 2,
@@ -424,7 +424,8 @@ pub fn train(
             cues: &cues,
         };
         let p = &prepared[k];
-        let infos = doc_infos(&tagset, &p.lower, &p.flags, &doc_tags[k]);
+        let lower: Vec<&[u64]> = p.lower.iter().map(|l| &l[..]).collect();
+        let infos = doc_infos(&tagset, &lower, &p.flags, &doc_tags[k]);
         for (si, s) in d.sentences.iter().enumerate() {
             ex.prepare(&s.tokens, &mut buf);
             let mut f = SentFeats::default();
