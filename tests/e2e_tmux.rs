@@ -304,3 +304,21 @@ fn e2e_problems_view_lists_bad_files() {
     s.keys(&["q"]);
     s.wait_exit();
 }
+
+#[test]
+fn e2e_no_path_opens_the_bundled_samples() {
+    require_tmux!("e2e_no_path_opens_the_bundled_samples");
+    let s = Session::new("bundled");
+    s.start(&[]);
+    let screen = s.wait_until("bundled articles listed", |sc| {
+        sc.contains(" articles · ") && !sc.contains(" 0 articles")
+    });
+    assert!(
+        !screen.contains("problem"),
+        "bundled samples load cleanly:\n{screen}"
+    );
+    s.keys(&["Enter"]);
+    s.wait_for("· reader");
+    s.keys(&["q"]);
+    s.wait_exit();
+}
