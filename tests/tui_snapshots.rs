@@ -137,6 +137,14 @@ fn problems_80x24() {
     insta::assert_snapshot!("problems_80x24", draw(&app, 80, 24).backend());
 }
 
+/// The first frame appears before anything has loaded.
+#[test]
+fn loading_80x24() {
+    let mut app = App::new(StateStore::in_memory());
+    app.update(Action::Resize(80, 24));
+    insta::assert_snapshot!("loading_80x24", draw(&app, 80, 24).backend());
+}
+
 #[test]
 fn too_small() {
     let app = app_at(30, 8);
