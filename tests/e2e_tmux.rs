@@ -322,3 +322,37 @@ fn e2e_no_path_opens_the_bundled_samples() {
     s.keys(&["q"]);
     s.wait_exit();
 }
+
+#[test]
+fn e2e_resizing_reflows_and_too_small_recovers() {
+    require_tmux!("e2e_resizing_reflows_and_too_small_recovers");
+    let s = Session::new("resize");
+    s.start(&fixtures());
+    s.wait_for("3 articles");
+    s.keys(&["Enter"]);
+    s.wait_for("· reader");
+    let resize = |w: &str, h: &str| {
+        let out = s.tmux(&["resize-window", "-t", "main", "-x", w, "-y", h]);
+        assert!(
+            out.status.success(),
+            "resize-window: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    resize("30", "8");
+    s.wait_for("terminal too small");
+    // Narrow: only the focused pane (the reader) is shown, rewrapped.
+    resize("50", "20");
+    let screen = s.wait_until("narrow reader", |sc| {
+        sc.contains("· reader") && !sc.contains("too small")
+    });
+    assert!(
+        !screen.contains("Articles 3/3"),
+        "list hidden at 50 columns:\n{screen}"
+    );
+    assert!(screen.lines().all(|l| l.chars().count() <= 50), "{screen}");
+    resize("100", "30");
+    s.wait_for("Articles 3/3");
+    s.keys(&["q"]);
+    s.wait_exit();
+}
