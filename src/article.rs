@@ -5,6 +5,9 @@
 //! has been through [`crate::text::sanitize`], so nothing downstream (UI, NER,
 //! output) ever sees terminal control characters. Must not: draw, or run NER.
 
+pub mod feed;
+pub mod html;
+
 use std::path::PathBuf;
 
 /// Files larger than this (bytes) are skipped with a reason unless `--max-size` says otherwise.

@@ -1,0 +1,266 @@
+//! RSS 2.0 (and 0.9x/1.0), Atom and JSON Feed files: one article per item.
+//!
+//! Parsing is `feed-rs`, which maps all three formats onto one model and
+//! copes with the dates real feeds use (RFC 2822 with odd zones, RFC 3339,
+//! bare dates). This module turns that model into sanitised [`Article`]s:
+//! HTML content is reduced with [`super::html::html_to_paragraphs`], dates
+//! are normalised to RFC 3339 in UTC, and every string goes through
+//! [`crate::text::sanitize`].
+
+use std::path::Path;
+
+use feed_rs::model::{Entry, Feed, Text};
+
+use super::html::{collapse, decode, file_title, html_to_paragraphs, identity};
+use crate::article::Article;
+
+/// What [`sniff`] recognised in a file's content.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// An RSS, Atom or JSON Feed document: load with [`parse_feed`].
+    Feed,
+    /// An HTML page: load with [`super::html::parse_html`].
+    Html,
+}
+
+/// One item of a feed: the feed's own id for it (stable across fetches,
+/// used to name the stored file) and the article made from it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FeedItem {
+    /// The item's `guid` / `id`, or the id feed-rs derives from its link
+    /// and title when the feed gives none.
+    pub item_id: String,
+    pub article: Article,
+}
+
+/// A parsed feed: its title and its items, in feed order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParsedFeed {
+    pub title: Option<String>,
+    pub items: Vec<FeedItem>,
+}
+
+/// Recognises feeds and HTML pages by content, for files whose extension
+/// says nothing (`.xml`, `.rss`, `.atom`, `.json`, none). Only looks at the
+/// start of the file (and, for JSON, for the JSON Feed version URL).
+pub fn sniff(bytes: &[u8]) -> Option<Kind> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let start = bytes
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(bytes.len());
+    let bytes = &bytes[start..];
+    if bytes.first() == Some(&b'{') {
+        return contains(bytes, b"https://jsonfeed.org/version/").then_some(Kind::Feed);
+    }
+    if bytes.first() != Some(&b'<') {
+        return None;
+    }
+    let head = String::from_utf8_lossy(&bytes[..bytes.len().min(4096)]).to_ascii_lowercase();
+    // Comments, processing instructions and stylesheets may come first, so
+    // look for the root element anywhere in the head rather than at byte 0.
+    let feed_at = ["<rss", "<feed", "<rdf:rdf", "<channel"]
+        .iter()
+        .filter_map(|t| head.find(t))
+        .min();
+    let html_at = ["<!doctype html", "<html", "<head", "<body"]
+        .iter()
+        .filter_map(|t| head.find(t))
+        .min();
+    match (feed_at, html_at) {
+        (Some(f), Some(h)) => Some(if f < h { Kind::Feed } else { Kind::Html }),
+        (Some(_), None) => Some(Kind::Feed),
+        (None, Some(_)) => Some(Kind::Html),
+        (None, None) => None,
+    }
+}
+
+fn contains(hay: &[u8], needle: &[u8]) -> bool {
+    hay.windows(needle.len()).any(|w| w == needle)
+}
+
+/// Parses a feed file into one article per item (items with neither a
+/// title nor any text are left out). Fails, with the parser's reason, when
+/// the file is not a feed, and when it is a feed with no usable item.
+pub fn parse_feed(path: &Path, bytes: &[u8]) -> Result<Vec<Article>, String> {
+    let parsed = parse_feed_items(path, bytes)?;
+    if parsed.items.is_empty() {
+        return Err("feed has no items with a title or text".to_owned());
+    }
+    Ok(parsed.items.into_iter().map(|i| i.article).collect())
+}
+
+/// Parses a feed into its title and items; each item's article has `path`
+/// set to `path`. An empty feed is not an error here (a fetch of an empty
+/// feed simply adds nothing).
+pub fn parse_feed_items(path: &Path, bytes: &[u8]) -> Result<ParsedFeed, String> {
+    // feed-rs reads XML through quick-xml, which is iterative; JSON Feed goes
+    // through serde_json, whose recursion limit turns hostile nesting into an
+    // error. Decoding notes are kept for every item.
+    let (_, notes) = decode(bytes);
+    let feed = feed_rs::parser::Builder::new()
+        .build()
+        .parse(bytes)
+        .map_err(|e| e.to_string())?;
+    Ok(convert(path, &feed, &notes))
+}
+
+fn convert(path: &Path, feed: &Feed, notes: &[String]) -> ParsedFeed {
+    let source = feed.title.as_ref().and_then(text_line);
+    let feed_author = people(&feed.authors);
+    let feed_lang = feed.language.as_deref().and_then(clean_line);
+    let items = feed
+        .entries
+        .iter()
+        .filter_map(|e| {
+            let article = entry_article(path, e, &source, &feed_author, &feed_lang, notes)?;
+            Some(FeedItem {
+                item_id: e.id.clone(),
+                article,
+            })
+        })
+        .collect();
+    ParsedFeed {
+        title: source,
+        items,
+    }
+}
+
+fn entry_article(
+    path: &Path,
+    e: &Entry,
+    source: &Option<String>,
+    feed_author: &Option<String>,
+    feed_lang: &Option<String>,
+    notes: &[String],
+) -> Option<Article> {
+    let paragraphs = body(e);
+    let title = e.title.as_ref().and_then(text_line);
+    if title.is_none() && paragraphs.is_empty() {
+        return None;
+    }
+    let body = paragraphs.join("\n\n");
+    let title = title
+        .or_else(|| paragraphs.first().map(|p| shorten(p, 80)))
+        .unwrap_or_else(|| file_title(path));
+    let url = link(e);
+    let published = e
+        .published
+        .or(e.updated)
+        .map(|d| d.format("%Y-%m-%dT%H:%M:%SZ").to_string());
+    Some(Article {
+        id: identity(url.as_deref(), &title, &body),
+        path: path.to_owned(),
+        title,
+        author: people(&e.authors).or_else(|| feed_author.clone()),
+        published,
+        source: source.clone(),
+        url,
+        lang: e
+            .language
+            .as_deref()
+            .and_then(clean_line)
+            .or_else(|| feed_lang.clone()),
+        body,
+        notes: notes.to_vec(),
+    })
+}
+
+/// The item's full content when it has any text, else its summary.
+fn body(e: &Entry) -> Vec<String> {
+    if let Some(content) = &e.content
+        && let Some(text) = &content.body
+    {
+        let paras = to_paragraphs(text, content.content_type.as_ref());
+        if !paras.is_empty() {
+            return paras;
+        }
+    }
+    e.summary
+        .as_ref()
+        .map(|s| to_paragraphs(&s.content, s.content_type.as_ref()))
+        .unwrap_or_default()
+}
+
+/// Plain text keeps its blank-line paragraphs; anything else is treated as
+/// HTML, because feeds label HTML inconsistently and reducing plain text as
+/// HTML only costs a literal `<` now and then.
+fn to_paragraphs(text: &str, mime: &str) -> Vec<String> {
+    if mime.starts_with("text/plain") {
+        text.split("\n\n")
+            .map(|p| collapse(&crate::text::sanitize(p)))
+            .filter(|p| !p.is_empty())
+            .collect()
+    } else {
+        html_to_paragraphs(text)
+    }
+}
+
+/// A one-line text: HTML-typed text is reduced, then joined with spaces.
+fn text_line(t: &Text) -> Option<String> {
+    if t.content_type.as_ref().starts_with("text/plain") {
+        clean_line(&t.content)
+    } else {
+        clean_line(&html_to_paragraphs(&t.content).join(" "))
+    }
+}
+
+fn clean_line(s: &str) -> Option<String> {
+    Some(collapse(&crate::text::sanitize(s))).filter(|s| !s.is_empty())
+}
+
+fn people(list: &[feed_rs::model::Person]) -> Option<String> {
+    let names: Vec<String> = list
+        .iter()
+        .filter_map(|p| p.name.as_deref().and_then(clean_line))
+        .collect();
+    (!names.is_empty()).then(|| names.join(", "))
+}
+
+/// The item's page: the `alternate` link, else the first link of any kind.
+fn link(e: &Entry) -> Option<String> {
+    let pick = e
+        .links
+        .iter()
+        .find(|l| l.rel.as_deref().is_none_or(|r| r == "alternate"))
+        .or_else(|| e.links.first())?;
+    clean_line(&pick.href)
+}
+
+/// The first `max` characters of `s`, cut at a word boundary, with an ellipsis.
+fn shorten(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        return s.to_owned();
+    }
+    let cut: String = s.chars().take(max).collect();
+    let cut = match cut.rfind(' ') {
+        Some(i) if i > 0 => &cut[..i],
+        _ => &cut[..],
+    };
+    format!("{cut}…")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sniff_by_content() {
+        assert_eq!(sniff(b"  <?xml version=\"1.0\"?><rss>"), Some(Kind::Feed));
+        assert_eq!(sniff(b"<!-- c --><feed xmlns=\"\">"), Some(Kind::Feed));
+        assert_eq!(sniff(b"<!DOCTYPE html><html>"), Some(Kind::Html));
+        assert_eq!(
+            sniff(br#"{"title":"x","version":"https://jsonfeed.org/version/1.1"}"#),
+            Some(Kind::Feed)
+        );
+        assert_eq!(sniff(br#"{"title":"x","body":"y"}"#), None);
+        assert_eq!(sniff(b"plain text"), None);
+        assert_eq!(sniff(b""), None);
+    }
+
+    #[test]
+    fn shorten_cuts_at_words() {
+        assert_eq!(shorten("short", 80), "short");
+        assert_eq!(shorten("one two three", 9), "one two…");
+    }
+}

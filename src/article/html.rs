@@ -1,0 +1,441 @@
+//! Saved HTML pages (`.html`, `.htm`) and the HTML-to-paragraphs reduction
+//! that feed content shares.
+//!
+//! Built on html5ever's *tokenizer* only, never its tree builder: tokens are
+//! consumed in one flat loop with depth counters, so a page nested 100,000
+//! levels deep costs a counter, not a stack frame, and character references
+//! are decoded exactly as a browser decodes them, once. Everything returned
+//! has been through [`crate::text::sanitize`], so a `&#27;` in a page can
+//! never become an escape sequence on the terminal.
+
+use std::cell::RefCell;
+use std::path::Path;
+
+use html5ever::tendril::StrTendril;
+use html5ever::tokenizer::states::RawKind;
+use html5ever::tokenizer::{
+    BufferQueue, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts,
+};
+
+use crate::article::Article;
+
+/// What a page reduced to readable text: its title candidates and paragraphs.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Page {
+    /// Text of the `<title>` element, when it had any.
+    pub title: Option<String>,
+    /// Text of the first `<h1>`, when there was one.
+    pub h1: Option<String>,
+    /// The main text: the paragraphs inside `<article>` when there are any,
+    /// else inside `<main>`, else the whole document.
+    pub paragraphs: Vec<String>,
+}
+
+/// Reduces an HTML document or fragment to readable paragraphs: scripts,
+/// styles and page furniture (navigation, header, footer, aside, forms)
+/// dropped, block elements turned into paragraphs, whitespace collapsed,
+/// entities decoded once, control characters removed.
+pub fn html_to_paragraphs(html: &str) -> Vec<String> {
+    reduce(html).paragraphs
+}
+
+/// Reduces an HTML document to a [`Page`] (see [`html_to_paragraphs`]).
+pub fn reduce(html: &str) -> Page {
+    let tokenizer = Tokenizer::new(Collector::default(), TokenizerOpts::default());
+    let input = BufferQueue::default();
+    input.push_back(StrTendril::from_slice(html));
+    // Our sink never asks the tokenizer to pause for a script, so one call
+    // consumes all input; the loop is bounded by the input it drains.
+    while !input.is_empty() {
+        let _ = tokenizer.feed(&input);
+    }
+    tokenizer.end();
+    tokenizer.sink.state.into_inner().finish()
+}
+
+/// Parses a saved HTML page into an article: title from `<title>` (else the
+/// first `<h1>`, else the file name), body from the main text.
+///
+/// Fails only when the page has no readable text at all.
+pub fn parse_html(path: &Path, bytes: &[u8]) -> Result<Article, String> {
+    let (text, notes) = decode(bytes);
+    let page = reduce(&text);
+    if page.paragraphs.is_empty() && page.title.is_none() && page.h1.is_none() {
+        return Err("HTML page has no readable text".to_owned());
+    }
+    let title = page.title.or(page.h1).unwrap_or_else(|| file_title(path));
+    let body = page.paragraphs.join("\n\n");
+    Ok(Article {
+        id: identity(None, &title, &body),
+        path: path.to_owned(),
+        title,
+        body,
+        notes,
+        ..Article::default()
+    })
+}
+
+/// Lossy UTF-8 decoding with a BOM stripped; says so when bytes were replaced.
+pub(crate) fn decode(bytes: &[u8]) -> (String, Vec<String>) {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    match std::str::from_utf8(bytes) {
+        Ok(s) => (s.to_owned(), Vec::new()),
+        Err(_) => (
+            String::from_utf8_lossy(bytes).into_owned(),
+            vec!["invalid UTF-8 replaced with U+FFFD".to_owned()],
+        ),
+    }
+}
+
+/// The file name without extension, sanitised: the title of last resort.
+pub(crate) fn file_title(path: &Path) -> String {
+    let name = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let name = collapse(&crate::text::sanitize(&name));
+    if name.is_empty() {
+        "(untitled)".to_owned()
+    } else {
+        name
+    }
+}
+
+/// Article identity: the URL when there is one, else the 64-bit FNV-1a hash
+/// of title, `\n`, body — the same rule the loader documents, so an item
+/// saved by `sorot fetch` and the same story read from the feed file agree.
+pub(crate) fn identity(url: Option<&str>, title: &str, body: &str) -> String {
+    if let Some(url) = url.map(str::trim).filter(|u| !u.is_empty()) {
+        return url.to_owned();
+    }
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in title.bytes().chain(*b"\n").chain(body.bytes()) {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    format!("{h:016x}")
+}
+
+/// Collapses every run of whitespace to one space and trims the ends.
+pub(crate) fn collapse(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for word in s.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
+}
+
+/// Elements whose whole content is page furniture or not text at all.
+fn is_skipped(name: &str) -> bool {
+    matches!(
+        name,
+        "script"
+            | "style"
+            | "noscript"
+            | "template"
+            | "nav"
+            | "header"
+            | "footer"
+            | "aside"
+            | "form"
+            | "button"
+            | "select"
+            | "svg"
+            | "math"
+            | "iframe"
+            | "object"
+            | "canvas"
+            | "textarea"
+    )
+}
+
+/// Elements that start and end a paragraph.
+fn is_block(name: &str) -> bool {
+    matches!(
+        name,
+        "p" | "div"
+            | "br"
+            | "hr"
+            | "h1"
+            | "h2"
+            | "h3"
+            | "h4"
+            | "h5"
+            | "h6"
+            | "li"
+            | "ul"
+            | "ol"
+            | "dl"
+            | "dt"
+            | "dd"
+            | "blockquote"
+            | "pre"
+            | "section"
+            | "article"
+            | "main"
+            | "table"
+            | "tr"
+            | "td"
+            | "th"
+            | "caption"
+            | "figure"
+            | "figcaption"
+            | "address"
+            | "details"
+            | "summary"
+            | "body"
+            | "html"
+            | "center"
+    )
+}
+
+/// Tag names that never have an end tag, so they never open a region.
+fn is_void(name: &str) -> bool {
+    matches!(
+        name,
+        "area"
+            | "base"
+            | "br"
+            | "col"
+            | "embed"
+            | "hr"
+            | "img"
+            | "input"
+            | "link"
+            | "meta"
+            | "source"
+            | "track"
+            | "wbr"
+    )
+}
+
+/// The token sink: the tokenizer hands it tokens through `&self`, so the
+/// mutable state lives in a `RefCell`.
+#[derive(Default)]
+struct Collector {
+    state: RefCell<State>,
+}
+
+/// Depth counters (saturating, so stray end tags cannot underflow) and the
+/// paragraph being built.
+#[derive(Default)]
+struct State {
+    skip: usize,
+    pre: usize,
+    article: usize,
+    main: usize,
+    in_title: bool,
+    title_done: bool,
+    /// `</head>` is optional, so `<body>` also ends the head.
+    in_head: bool,
+    h1: usize,
+    title: String,
+    h1_text: String,
+    h1_done: bool,
+    current: String,
+    all: Vec<String>,
+    in_article: Vec<String>,
+    in_main: Vec<String>,
+}
+
+impl State {
+    /// Ends the paragraph being built, filing it under every region it is in.
+    fn flush(&mut self) {
+        if self.current.is_empty() {
+            return;
+        }
+        let para = collapse(&crate::text::sanitize(&self.current));
+        self.current.clear();
+        if para.is_empty() {
+            return;
+        }
+        if self.article > 0 {
+            self.in_article.push(para.clone());
+        }
+        if self.main > 0 {
+            self.in_main.push(para.clone());
+        }
+        self.all.push(para);
+    }
+
+    fn text(&mut self, s: &str) {
+        if self.in_title {
+            if !self.title_done {
+                self.title.push_str(s);
+            }
+            return;
+        }
+        if self.h1 > 0 && !self.h1_done {
+            self.h1_text.push_str(s);
+        }
+        if self.skip > 0 || self.in_head {
+            return;
+        }
+        if self.pre > 0 && s.contains('\n') {
+            // Preformatted lines keep their breaks as paragraph breaks,
+            // because a body has no newline other than between paragraphs.
+            let mut lines = s.split('\n');
+            if let Some(first) = lines.next() {
+                self.current.push_str(first);
+            }
+            for line in lines {
+                self.flush();
+                self.current.push_str(line);
+            }
+        } else {
+            self.current.push_str(s);
+        }
+    }
+
+    fn start(&mut self, name: &str, self_closing: bool) {
+        if is_block(name) {
+            self.flush();
+        }
+        // HTML ignores `/>` on its own elements (`<div/>` opens a div), but
+        // honours it on SVG and MathML roots, which are foreign content.
+        if is_void(name) || (self_closing && matches!(name, "svg" | "math")) {
+            return;
+        }
+        match name {
+            "title" => self.in_title = true,
+            "head" => self.in_head = true,
+            "body" => self.in_head = false,
+            "h1" => self.h1 += 1,
+            "pre" => self.pre += 1,
+            "article" => self.article += 1,
+            "main" => self.main += 1,
+            _ => {}
+        }
+        if is_skipped(name) {
+            self.skip += 1;
+        }
+    }
+
+    fn end(&mut self, name: &str) {
+        if is_block(name) {
+            self.flush();
+        }
+        match name {
+            "title" => {
+                self.in_title = false;
+                self.title_done = !collapse(&self.title).is_empty();
+            }
+            "head" => self.in_head = false,
+            "h1" => {
+                self.h1 = self.h1.saturating_sub(1);
+                if self.h1 == 0 && !collapse(&self.h1_text).is_empty() {
+                    self.h1_done = true;
+                }
+            }
+            "pre" => self.pre = self.pre.saturating_sub(1),
+            "article" => self.article = self.article.saturating_sub(1),
+            "main" => self.main = self.main.saturating_sub(1),
+            _ => {}
+        }
+        if is_skipped(name) {
+            self.skip = self.skip.saturating_sub(1);
+        }
+    }
+
+    fn finish(mut self) -> Page {
+        self.flush();
+        let clean = |s: &str| Some(collapse(&crate::text::sanitize(s))).filter(|t| !t.is_empty());
+        let paragraphs = if !self.in_article.is_empty() {
+            self.in_article
+        } else if !self.in_main.is_empty() {
+            self.in_main
+        } else {
+            self.all
+        };
+        Page {
+            title: clean(&self.title),
+            h1: clean(&self.h1_text),
+            paragraphs,
+        }
+    }
+}
+
+impl TokenSink for Collector {
+    type Handle = ();
+
+    fn process_token(&self, token: Token, _line: u64) -> TokenSinkResult<()> {
+        let mut st = self.state.borrow_mut();
+        match token {
+            Token::CharacterTokens(t) => st.text(&t),
+            Token::TagToken(tag) => {
+                let name: &str = &tag.name;
+                match tag.kind {
+                    TagKind::StartTag => {
+                        st.start(name, tag.self_closing);
+                        // The tokenizer alone does not know which elements
+                        // hold raw text; without this, `<script>` bodies
+                        // containing `<p>` would be parsed as markup.
+                        match name {
+                            "script" => return TokenSinkResult::RawData(RawKind::ScriptData),
+                            "style" | "xmp" | "iframe" | "noembed" | "noframes" => {
+                                return TokenSinkResult::RawData(RawKind::Rawtext);
+                            }
+                            "title" | "textarea" => {
+                                return TokenSinkResult::RawData(RawKind::Rcdata);
+                            }
+                            "plaintext" => return TokenSinkResult::Plaintext,
+                            _ => {}
+                        }
+                    }
+                    TagKind::EndTag => st.end(name),
+                }
+            }
+            // NUL in text is dropped, as browsers do; comments, doctypes and
+            // parse errors carry no readable text.
+            Token::NullCharacterToken
+            | Token::CommentToken(_)
+            | Token::DoctypeToken(_)
+            | Token::ParseError(_)
+            | Token::EOFToken => {}
+        }
+        TokenSinkResult::Continue
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn blocks_become_paragraphs_and_inline_text_joins() {
+        let p = html_to_paragraphs("<p>One <b>bold</b>\n  word</p><div>Two</div>Three<br>Four");
+        assert_eq!(p, ["One bold word", "Two", "Three", "Four"]);
+    }
+
+    #[test]
+    fn entities_decode_once() {
+        let p = html_to_paragraphs("<p>&amp;lt;b&amp;gt; &lt;i&gt; caf&eacute; &#x41;</p>");
+        assert_eq!(p, ["&lt;b&gt; <i> café A"]);
+    }
+
+    #[test]
+    fn script_content_with_markup_is_not_text() {
+        let p = html_to_paragraphs("<script>document.write('<p>evil</p>')</script><p>ok</p>");
+        assert_eq!(p, ["ok"]);
+    }
+
+    #[test]
+    fn article_beats_main_beats_body() {
+        let html = "<main><p>main</p><article><p>art</p></article></main><p>rest</p>";
+        assert_eq!(html_to_paragraphs(html), ["art"]);
+        let html = "<p>rest</p><main><p>main</p></main>";
+        assert_eq!(html_to_paragraphs(html), ["main"]);
+    }
+
+    #[test]
+    fn identity_matches_fnv1a() {
+        // FNV-1a 64 of "\n" (empty title and body) is a published constant
+        // chain: offset basis xor 0x0a, times the prime.
+        let expected = (0xcbf2_9ce4_8422_2325_u64 ^ 0x0a).wrapping_mul(0x0000_0100_0000_01b3);
+        assert_eq!(identity(None, "", ""), format!("{expected:016x}"));
+        assert_eq!(identity(Some(" https://x/ "), "t", "b"), "https://x/");
+    }
+}
