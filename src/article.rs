@@ -5,10 +5,23 @@
 //! has been through [`crate::text::sanitize`], so nothing downstream (UI, NER,
 //! output) ever sees terminal control characters. Must not: draw, or run NER.
 
+use std::collections::{HashMap, HashSet};
+use std::ops::ControlFlow;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, mpsc};
+
+mod bundled;
+mod date;
+pub mod decode;
 pub mod feed;
 pub mod html;
+mod json;
+mod markdown;
+mod txt;
+mod walk;
 
-use std::path::PathBuf;
+pub use bundled::bundled;
 
 /// Files larger than this (bytes) are skipped with a reason unless `--max-size` says otherwise.
 pub const DEFAULT_MAX_SIZE: u64 = 50 * 1024 * 1024;
@@ -61,6 +74,57 @@ impl Article {
     }
 }
 
+impl Article {
+    /// The stable identity of an article, the key its read and starred state
+    /// is stored under:
+    ///
+    /// - its `url`, when it has one (trimmed, otherwise as given): the same
+    ///   story saved twice, or re-saved with edits, is the same article;
+    /// - otherwise 16 lowercase hex digits: the 64-bit FNV-1a hash of the
+    ///   normalised title, a `\n`, and the normalised body.
+    ///
+    /// Both inputs are taken after loading (decoding, sanitising, whitespace
+    /// and paragraph normalisation), so moving, renaming or re-saving a file
+    /// with other line endings, encoding or wrapping keeps its state, while a
+    /// change of wording makes it a new article. The path plays no part.
+    pub fn identity(url: Option<&str>, title: &str, body: &str) -> String {
+        if let Some(url) = url.map(str::trim).filter(|u| !u.is_empty()) {
+            return url.to_owned();
+        }
+        let mut h = Fnv1a::new();
+        h.write(title.as_bytes());
+        h.write(b"\n");
+        h.write(body.as_bytes());
+        format!("{:016x}", h.finish())
+    }
+
+    /// Seconds since the Unix epoch (UTC) of [`Article::published`], for
+    /// sorting by date: dates with a time zone compare correctly, a bare date
+    /// counts as its midnight UTC.
+    pub fn published_timestamp(&self) -> Option<i64> {
+        self.published.as_deref().and_then(date::timestamp)
+    }
+}
+
+/// 64-bit FNV-1a: tiny, stable across Rust versions and platforms (unlike
+/// `std`'s `DefaultHasher`), which is what a persisted key needs.
+struct Fnv1a(u64);
+
+impl Fnv1a {
+    fn new() -> Self {
+        Fnv1a(0xcbf2_9ce4_8422_2325)
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 ^= u64::from(b);
+            self.0 = self.0.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
 /// A file (or a line of one) that could not be loaded, and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
@@ -69,9 +133,24 @@ pub struct Problem {
     pub reason: String,
 }
 
+impl Problem {
+    /// A problem with `path`; the reason is sanitised, since it may quote the file.
+    pub fn new(path: impl Into<PathBuf>, reason: impl AsRef<str>) -> Self {
+        Problem {
+            path: path.into(),
+            reason: crate::text::sanitize(reason.as_ref()),
+        }
+    }
+}
+
 impl std::fmt::Display for Problem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}: {}", self.path.display(), self.reason)
+        write!(
+            f,
+            "{}: {}",
+            crate::text::display_path(&self.path),
+            self.reason
+        )
     }
 }
 
@@ -84,39 +163,323 @@ pub enum LoadEvent {
     Problem(Problem),
 }
 
-/// Loads every article under `paths`, reporting each article and problem to
-/// `sink` as soon as it is known, so a caller on another thread can show the
-/// first articles while the rest load.
-///
-/// Skeleton: reads `.txt` files only; the full loader replaces this.
-pub fn load_paths(paths: &[PathBuf], opts: &LoadOptions, sink: &mut dyn FnMut(LoadEvent)) {
-    for path in paths {
-        match std::fs::read_to_string(path) {
-            Ok(text) => {
-                let text = crate::text::sanitize(&text);
-                let mut lines = text.lines().filter(|l| !l.trim().is_empty());
-                let title = lines.next().unwrap_or_default().trim().to_owned();
-                let body = lines.map(str::trim).collect::<Vec<_>>().join("\n\n");
-                let _ = opts;
-                sink(LoadEvent::Article(Article {
-                    id: path.display().to_string(),
-                    path: path.clone(),
-                    title,
-                    body,
-                    ..Article::default()
-                }));
+/// Article file formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// Plain text: first non-empty line is the title, each line a paragraph.
+    Txt,
+    /// Markdown, with optional front matter.
+    Markdown,
+    /// One JSON article object, or an array of them.
+    Json,
+    /// One JSON article object per line.
+    JsonLines,
+}
+
+impl Format {
+    /// The format an extension promises (case-insensitive), if it is one we know.
+    pub fn from_path(path: &Path) -> Option<Format> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        Some(match ext.as_str() {
+            "txt" | "text" => Format::Txt,
+            "md" | "markdown" | "mdown" | "mkd" => Format::Markdown,
+            "json" => Format::Json,
+            "jsonl" | "ndjson" => Format::JsonLines,
+            _ => return None,
+        })
+    }
+
+    /// Guesses the format of text whose extension says nothing: JSON when it
+    /// starts with `{` or `[` (JSON lines when a second line starts with `{`
+    /// too), Markdown when it starts with front matter or a `#` heading, else
+    /// plain text.
+    pub fn sniff(text: &str) -> Format {
+        let t = text.trim_start();
+        if t.starts_with('[') {
+            return Format::Json;
+        }
+        if t.starts_with('{') {
+            let mut lines = t.lines().filter(|l| !l.trim().is_empty());
+            let first = lines.next().unwrap_or_default().trim_end();
+            let second = lines.next().map(str::trim_start);
+            if first.ends_with('}') && second.is_some_and(|l| l.starts_with('{')) {
+                return Format::JsonLines;
             }
-            Err(e) => sink(LoadEvent::Problem(Problem {
-                path: path.clone(),
-                reason: e.to_string(),
-            })),
+            return Format::Json;
+        }
+        if t.starts_with("---\n") || t.starts_with("# ") || t.starts_with("## ") {
+            return Format::Markdown;
+        }
+        Format::Txt
+    }
+}
+
+/// An article as a format loader found it, before normalisation.
+#[derive(Debug, Default)]
+pub(crate) struct Draft {
+    pub title: Option<String>,
+    pub author: Option<String>,
+    pub published: Option<String>,
+    pub source: Option<String>,
+    pub url: Option<String>,
+    pub lang: Option<String>,
+    /// Raw paragraphs; whitespace is collapsed and empty ones dropped later.
+    pub paragraphs: Vec<String>,
+    pub notes: Vec<String>,
+}
+
+/// Where an article sits in its file, for its fallback title.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Place {
+    Whole,
+    Item(usize),
+    Line(usize),
+}
+
+impl Draft {
+    /// Normalises and sanitises every field and derives the identity.
+    pub(crate) fn finish(self, path: &Path, place: Place, file_notes: &[String]) -> Article {
+        use crate::text::{collapse_whitespace, sanitize_cow};
+        let field = |v: Option<String>| {
+            v.map(|s| collapse_whitespace(&sanitize_cow(&s)))
+                .filter(|s| !s.is_empty())
+        };
+        let mut notes: Vec<String> = file_notes.to_vec();
+        notes.extend(self.notes);
+        let title = match field(self.title) {
+            Some(t) => t,
+            None => {
+                let name = path
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_else(|| path.to_string_lossy().into_owned());
+                let name = collapse_whitespace(&sanitize_cow(&name));
+                notes.push("no title; using the file name".to_owned());
+                match place {
+                    Place::Whole => name,
+                    Place::Item(i) => format!("{name} (item {i})"),
+                    Place::Line(n) => format!("{name} (line {n})"),
+                }
+            }
+        };
+        let mut body = String::with_capacity(self.paragraphs.iter().map(String::len).sum());
+        for p in &self.paragraphs {
+            let clean = sanitize_cow(p);
+            let before = body.len();
+            if before > 0 {
+                body.push_str("\n\n");
+            }
+            let start = body.len();
+            crate::text::collapse_whitespace_into(&clean, &mut body);
+            if body.len() == start {
+                body.truncate(before);
+            }
+        }
+        let published = match field(self.published) {
+            Some(d) if date::is_valid(&d) => Some(d),
+            Some(d) => {
+                notes.push(format!(
+                    "date {d:?} is neither RFC 3339 nor YYYY-MM-DD; dropped"
+                ));
+                None
+            }
+            None => None,
+        };
+        let url = field(self.url);
+        let lang = field(self.lang).map(|l| l.to_ascii_lowercase());
+        let id = Article::identity(url.as_deref(), &title, &body);
+        Article {
+            id,
+            path: path.to_path_buf(),
+            title,
+            author: field(self.author),
+            published,
+            source: field(self.source),
+            url,
+            lang,
+            body,
+            notes: notes
+                .into_iter()
+                .map(|n| crate::text::sanitize(&n))
+                .collect(),
         }
     }
 }
 
-/// The sample articles embedded in the binary, shown when no path is given.
+/// Parses one file's contents (`path` decides the format by extension, and
+/// is what articles and problems name). Decoding, format detection,
+/// normalisation and sanitising all happen here; it never panics on any
+/// input, and every failure is a [`Problem`].
+pub fn parse_bytes(path: &Path, bytes: Vec<u8>) -> Vec<LoadEvent> {
+    let mut out = Vec::new();
+    let decoded = decode::decode(bytes);
+    let text = decoded.text;
+    if text.trim().is_empty() {
+        out.push(LoadEvent::Problem(Problem::new(path, "empty file")));
+        return out;
+    }
+    if decode::looks_binary(&text) {
+        out.push(LoadEvent::Problem(Problem::new(
+            path,
+            "binary data (NUL bytes or mostly undecodable), not an article",
+        )));
+        return out;
+    }
+    let format = Format::from_path(path).unwrap_or_else(|| Format::sniff(&text));
+    let notes = decoded.notes;
+    match format {
+        Format::Txt => {
+            let d = txt::parse(&text);
+            out.push(LoadEvent::Article(d.finish(path, Place::Whole, &notes)));
+        }
+        Format::Markdown => {
+            let d = markdown::parse(&text);
+            out.push(LoadEvent::Article(d.finish(path, Place::Whole, &notes)));
+        }
+        Format::Json => json::parse_json(path, &text, &notes, &mut out),
+        Format::JsonLines => json::parse_lines(path, &text, &notes, &mut out),
+    }
+    out
+}
+
+/// Loads every article under `paths`, reporting each article and problem to
+/// `sink` as soon as it is known, so a caller on another thread can show the
+/// first articles while the rest load.
 ///
-/// Skeleton: empty until the bundled samples land.
-pub fn bundled() -> Vec<Article> {
-    Vec::new()
+/// Files and directories are walked recursively in a deterministic order
+/// (arguments as given; directory entries sorted by name), and events come
+/// out in that order even though files are read and parsed on several
+/// threads. See [`load_paths_with`] for the walking rules.
+pub fn load_paths(paths: &[PathBuf], opts: &LoadOptions, sink: &mut dyn FnMut(LoadEvent)) {
+    load_paths_with(paths, opts, &mut |ev| {
+        sink(ev);
+        ControlFlow::Continue(())
+    });
+}
+
+/// [`load_paths`] with a sink that can stop loading early (e.g. a closed
+/// pipe, or the reader quitting): after `Break` no more events arrive and
+/// the worker threads wind down.
+///
+/// Walking rules: hidden entries (names starting with `.`) inside
+/// directories are skipped, though a hidden path given explicitly is
+/// loaded; symbolic links are followed, but a directory is entered only
+/// once (by its canonical path), and a link back to an enclosing directory
+/// is reported as a loop; the same file reached twice (through a link) is
+/// loaded once. Nothing that is not a regular file is ever opened (its
+/// metadata is checked first), and files above `opts.max_size` are skipped
+/// with a reason.
+pub fn load_paths_with(
+    paths: &[PathBuf],
+    opts: &LoadOptions,
+    sink: &mut dyn FnMut(LoadEvent) -> ControlFlow<()>,
+) {
+    let stop = AtomicBool::new(false);
+    let workers = std::thread::available_parallelism()
+        .map(std::num::NonZeroUsize::get)
+        .unwrap_or(1)
+        .clamp(1, 8);
+    let max_size = opts.max_size;
+    let (job_tx, job_rx) = mpsc::channel::<(usize, PathBuf, Option<u64>)>();
+    let (res_tx, res_rx) = mpsc::channel::<(usize, Loaded)>();
+    let job_rx = Mutex::new(job_rx);
+    std::thread::scope(|s| {
+        let stop = &stop;
+        {
+            let res_tx = res_tx.clone();
+            s.spawn(move || {
+                let mut idx = 0usize;
+                walk::walk(paths, max_size, stop, &mut |item| {
+                    let sent = match item {
+                        walk::Item::File { path, size } => job_tx.send((idx, path, size)).is_ok(),
+                        walk::Item::Problem(p) => res_tx.send((idx, Loaded::problem(p))).is_ok(),
+                    };
+                    idx += 1;
+                    sent
+                });
+            });
+        }
+        for _ in 0..workers {
+            let res_tx = res_tx.clone();
+            let job_rx = &job_rx;
+            s.spawn(move || {
+                loop {
+                    let job = job_rx.lock().unwrap_or_else(|e| e.into_inner()).recv();
+                    let Ok((idx, path, size)) = job else { break };
+                    if stop.load(Ordering::Relaxed) {
+                        break;
+                    }
+                    let loaded = load_file(&path, size, max_size);
+                    if res_tx.send((idx, loaded)).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        drop(res_tx);
+        let mut next = 0usize;
+        let mut waiting: HashMap<usize, Loaded> = HashMap::new();
+        let mut seen_files: HashSet<(u64, u64)> = HashSet::new();
+        'recv: for (idx, loaded) in res_rx.iter() {
+            waiting.insert(idx, loaded);
+            while let Some(loaded) = waiting.remove(&next) {
+                next += 1;
+                if let Some(fid) = loaded.file_id
+                    && !seen_files.insert(fid)
+                {
+                    continue;
+                }
+                for ev in loaded.events {
+                    if sink(ev).is_break() {
+                        stop.store(true, Ordering::Relaxed);
+                        break 'recv;
+                    }
+                }
+            }
+        }
+    });
+}
+
+/// Loads everything under `paths` and returns the articles and problems,
+/// each in walk order.
+pub fn load_all(paths: &[PathBuf], opts: &LoadOptions) -> (Vec<Article>, Vec<Problem>) {
+    let mut articles = Vec::new();
+    let mut problems = Vec::new();
+    load_paths(paths, opts, &mut |ev| match ev {
+        LoadEvent::Article(a) => articles.push(a),
+        LoadEvent::Problem(p) => problems.push(p),
+    });
+    (articles, problems)
+}
+
+/// One file's results, plus its (device, inode) to drop repeats.
+struct Loaded {
+    events: Vec<LoadEvent>,
+    file_id: Option<(u64, u64)>,
+}
+
+impl Loaded {
+    fn problem(p: Problem) -> Self {
+        Loaded {
+            events: vec![LoadEvent::Problem(p)],
+            file_id: None,
+        }
+    }
+}
+
+fn load_file(path: &Path, size: Option<u64>, max_size: u64) -> Loaded {
+    match walk::read_regular_file(path, size, max_size) {
+        Ok((bytes, file_id)) => {
+            let parsed =
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| parse_bytes(path, bytes)));
+            let events = parsed.unwrap_or_else(|_| {
+                vec![LoadEvent::Problem(Problem::new(
+                    path,
+                    "internal error while parsing this file (a bug in sorot; please report it)",
+                ))]
+            });
+            Loaded { events, file_id }
+        }
+        Err(reason) => Loaded::problem(Problem::new(path, reason)),
+    }
 }

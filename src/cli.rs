@@ -25,6 +25,10 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Print the loaded articles, one per line (path, title, published, lang; tab separated).
+    #[command(
+        after_help = "Problems go to standard error as `sorot: PATH: reason`, followed by a count.\n\
+        Exit status: 0 when it ran, even if some files had problems; 1 when nothing at all could be read."
+    )]
     List {
         /// Output format.
         #[arg(long, value_enum, default_value_t = ListFormat::Tsv)]

@@ -355,15 +355,15 @@ mod tests {
         };
         assert_eq!(
             r(Outcome::Fetched { new: 3, known: 7 }).to_string(),
-            "http://h/f[2J: 3 new, 7 known"
+            "http://h/f: 3 new, 7 known"
         );
         assert_eq!(
             r(Outcome::NotModified).to_string(),
-            "http://h/f[2J: not modified"
+            "http://h/f: not modified"
         );
         assert_eq!(
             r(Outcome::Failed("HTTP 404 Not Found".into())).to_string(),
-            "http://h/f[2J: error: HTTP 404 Not Found"
+            "http://h/f: error: HTTP 404 Not Found"
         );
     }
 }
