@@ -217,9 +217,9 @@ fn html_page_takes_title_and_article_text() {
     assert_eq!(page.h1.as_deref(), Some("First heading"));
     let a = parse_html(Path::new("n.html"), b"<h1>Only heading</h1><p>Text</p>").unwrap();
     assert_eq!(a.title, "Only heading");
-    // Neither: the file name.
+    // Neither: the file name, as for every format.
     let a = parse_html(Path::new("dir/saved-page.htm"), b"<p>Text</p>").unwrap();
-    assert_eq!(a.title, "saved-page");
+    assert_eq!(a.title, "saved-page.htm");
 }
 
 #[test]
@@ -313,4 +313,57 @@ fn sniffing_recognises_formats_by_content() {
         sniff(b"\xEF\xBB\xBF\n  <rss version=\"2.0\">"),
         Some(Kind::Feed)
     );
+}
+
+#[test]
+fn loader_dispatches_feeds_and_pages_by_extension_and_content() {
+    let dir = tempfile::tempdir().unwrap();
+    let copy = |from: &str, to: &str| {
+        let (_, bytes) = fixture(from);
+        std::fs::write(dir.path().join(to), bytes).unwrap();
+    };
+    copy("rss2.xml", "a-rss2.xml");
+    copy("atom.xml", "b.atom");
+    copy("feed.json", "c-feed.json");
+    copy("page.html", "d-page.htm");
+    // Unknown extensions: recognised by content.
+    copy("rss2.xml", "e-rss-saved.download");
+    copy("page.html", "f-page-saved");
+    copy("malformed.xml", "g-broken.rss");
+    // An ordinary JSON article stays with the JSON loader.
+    std::fs::write(
+        dir.path().join("h-article.json"),
+        r#"{"title": "Plain JSON article", "body": "Text."}"#,
+    )
+    .unwrap();
+    let (articles, problems) = sorot::article::load_all(
+        &[dir.path().to_path_buf()],
+        &sorot::article::LoadOptions::default(),
+    );
+    let count = |file: &str| articles.iter().filter(|a| a.path.ends_with(file)).count();
+    assert_eq!(count("a-rss2.xml"), 3);
+    assert_eq!(count("b.atom"), 2);
+    assert_eq!(count("c-feed.json"), 2);
+    assert_eq!(count("d-page.htm"), 1);
+    assert_eq!(count("e-rss-saved.download"), 3);
+    assert_eq!(count("f-page-saved"), 1);
+    assert_eq!(count("h-article.json"), 1);
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert!(problems[0].path.ends_with("g-broken.rss"));
+    assert!(problems[0].reason.contains("XML"), "{}", problems[0]);
+    articles.iter().for_each(assert_clean);
+}
+
+#[test]
+fn xml_encoding_declaration_is_honoured() {
+    let mut rss =
+        b"<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><rss version=\"2.0\"><channel><title>Caf"
+            .to_vec();
+    rss.push(0xE9);
+    rss.extend_from_slice(b"</title><item><title>Na");
+    rss.push(0xEF);
+    rss.extend_from_slice(b"ve</title><description>ok</description></item></channel></rss>");
+    let items = parse_feed(Path::new("latin1.rss"), &rss).expect("parses");
+    assert_eq!(items[0].title, "Naïve");
+    assert_eq!(items[0].source.as_deref(), Some("Café"));
 }

@@ -482,3 +482,51 @@ fn cli_reports_each_feed_and_fails_only_when_all_fail() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.starts_with("not a url: error: "), "{stdout}");
 }
+
+#[test]
+fn fetched_articles_load_offline_with_the_feed_items_identity() {
+    let server = Server::start(|_| response("200 OK", &[("ETag", "\"x\"")], &rss(&[1, 2, 3])));
+    let dir = tempfile::tempdir().unwrap();
+    let run = fetch(&[server.url("/f")], dir.path(), &quick());
+    assert_eq!(
+        run.reports[0].outcome,
+        Outcome::Fetched { new: 3, known: 0 }
+    );
+    drop(server);
+    let (mut loaded, problems) = sorot::article::load_all(
+        &[dir.path().to_path_buf()],
+        &sorot::article::LoadOptions::default(),
+    );
+    assert!(
+        problems.is_empty(),
+        "the state file is hidden: {problems:?}"
+    );
+    let mut direct =
+        sorot::article::feed::parse_feed(Path::new("f.xml"), &rss(&[1, 2, 3])).unwrap();
+    loaded.sort_by(|a, b| a.id.cmp(&b.id));
+    direct.sort_by(|a, b| a.id.cmp(&b.id));
+    assert_eq!(loaded.len(), 3);
+    for (l, d) in loaded.iter().zip(&direct) {
+        // Read state follows an article whether read from the feed file or
+        // from what `fetch` stored.
+        assert_eq!(l.id, d.id);
+        assert_eq!(
+            (
+                &l.title,
+                &l.body,
+                &l.author,
+                &l.published,
+                &l.source,
+                &l.url
+            ),
+            (
+                &d.title,
+                &d.body,
+                &d.author,
+                &d.published,
+                &d.source,
+                &d.url
+            )
+        );
+    }
+}

@@ -11,8 +11,8 @@ use std::path::Path;
 
 use feed_rs::model::{Entry, Feed, Text};
 
-use super::html::{collapse, decode, file_title, html_to_paragraphs, identity};
-use crate::article::Article;
+use super::html::{clean, html_to_paragraphs, parse_html};
+use super::{Article, Draft, Format, LoadEvent, Place, Problem, decode};
 
 /// What [`sniff`] recognised in a file's content.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -75,6 +75,40 @@ pub fn sniff(bytes: &[u8]) -> Option<Kind> {
     }
 }
 
+/// The loader's hook for the formats of this module: `Some(events)` when
+/// `path` is a feed or HTML page (by extension, or by content when the
+/// extension is unknown, or a `.json` file that is a JSON Feed), `None` to
+/// leave the file to the other loaders.
+pub(crate) fn load(path: &Path, bytes: &[u8]) -> Option<Vec<LoadEvent>> {
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    let kind = match ext.as_deref() {
+        Some("html" | "htm" | "xhtml") => Kind::Html,
+        // `.xml` may be anything; a page saved as `.xml` still loads.
+        Some("rss" | "atom" | "xml") => sniff(bytes).unwrap_or(Kind::Feed),
+        // A `.json` file is an article unless it says it is a JSON Feed.
+        Some("json") => match sniff(bytes) {
+            Some(Kind::Feed) => Kind::Feed,
+            _ => return None,
+        },
+        _ if Format::from_path(path).is_some() => return None,
+        _ => sniff(bytes)?,
+    };
+    let problem = |reason: String| vec![LoadEvent::Problem(Problem::new(path, reason))];
+    Some(match kind {
+        Kind::Html => match parse_html(path, bytes) {
+            Ok(a) => vec![LoadEvent::Article(a)],
+            Err(e) => problem(e),
+        },
+        Kind::Feed => match parse_feed(path, bytes) {
+            Ok(items) => items.into_iter().map(LoadEvent::Article).collect(),
+            Err(e) => problem(e),
+        },
+    })
+}
+
 fn contains(hay: &[u8], needle: &[u8]) -> bool {
     hay.windows(needle.len()).any(|w| w == needle)
 }
@@ -93,30 +127,63 @@ pub fn parse_feed(path: &Path, bytes: &[u8]) -> Result<Vec<Article>, String> {
 /// Parses a feed into its title and items; each item's article has `path`
 /// set to `path`. An empty feed is not an error here (a fetch of an empty
 /// feed simply adds nothing).
+///
+/// The raw bytes go to the parser first, because an XML declaration may
+/// name an encoding (ISO-8859-1, windows-1252) that only the XML parser
+/// honours; when that fails on bytes that are not UTF-8, they are decoded
+/// like any article file (UTF-16, lossy UTF-8, with a note) and tried again.
 pub fn parse_feed_items(path: &Path, bytes: &[u8]) -> Result<ParsedFeed, String> {
-    // feed-rs reads XML through quick-xml, which is iterative; JSON Feed goes
-    // through serde_json, whose recursion limit turns hostile nesting into an
-    // error. Decoding notes are kept for every item.
-    let (_, notes) = decode(bytes);
-    let feed = feed_rs::parser::Builder::new()
-        .build()
-        .parse(bytes)
-        .map_err(|e| e.to_string())?;
-    Ok(convert(path, &feed, &notes))
+    // feed-rs reads XML through quick-xml, which is iterative, and JSON Feed
+    // through serde_json, whose recursion limit turns hostile nesting into
+    // an error rather than a stack overflow.
+    let parse = |b: &[u8]| {
+        feed_rs::parser::Builder::new()
+            .build()
+            .parse(b)
+            .map_err(|e| e.to_string())
+    };
+    match parse(bytes) {
+        Ok(feed) => Ok(convert(path, &feed, &[])),
+        Err(first) if std::str::from_utf8(bytes).is_err() => {
+            let decoded = decode::decode(bytes);
+            let feed = parse(decoded.text.as_bytes()).map_err(|_| first)?;
+            Ok(convert(path, &feed, &decoded.notes))
+        }
+        Err(e) => Err(e),
+    }
 }
 
 fn convert(path: &Path, feed: &Feed, notes: &[String]) -> ParsedFeed {
     let source = feed.title.as_ref().and_then(text_line);
     let feed_author = people(&feed.authors);
-    let feed_lang = feed.language.as_deref().and_then(clean_line);
     let items = feed
         .entries
         .iter()
-        .filter_map(|e| {
-            let article = entry_article(path, e, &source, &feed_author, &feed_lang, notes)?;
+        .enumerate()
+        .filter_map(|(i, e)| {
+            let paragraphs = body(e);
+            let title = e.title.as_ref().and_then(text_line);
+            if title.is_none() && paragraphs.is_empty() {
+                return None;
+            }
+            let draft = Draft {
+                // Untitled items (common in RSS) read best under the start
+                // of their own text.
+                title: title.or_else(|| paragraphs.first().map(|p| shorten(p, 80))),
+                author: people(&e.authors).or_else(|| feed_author.clone()),
+                published: e
+                    .published
+                    .or(e.updated)
+                    .map(|d| d.format("%Y-%m-%dT%H:%M:%SZ").to_string()),
+                source: source.clone(),
+                url: link(e),
+                lang: e.language.clone().or_else(|| feed.language.clone()),
+                paragraphs,
+                notes: Vec::new(),
+            };
             Some(FeedItem {
                 item_id: e.id.clone(),
-                article,
+                article: draft.finish(path, Place::Item(i + 1), notes),
             })
         })
         .collect();
@@ -124,46 +191,6 @@ fn convert(path: &Path, feed: &Feed, notes: &[String]) -> ParsedFeed {
         title: source,
         items,
     }
-}
-
-fn entry_article(
-    path: &Path,
-    e: &Entry,
-    source: &Option<String>,
-    feed_author: &Option<String>,
-    feed_lang: &Option<String>,
-    notes: &[String],
-) -> Option<Article> {
-    let paragraphs = body(e);
-    let title = e.title.as_ref().and_then(text_line);
-    if title.is_none() && paragraphs.is_empty() {
-        return None;
-    }
-    let body = paragraphs.join("\n\n");
-    let title = title
-        .or_else(|| paragraphs.first().map(|p| shorten(p, 80)))
-        .unwrap_or_else(|| file_title(path));
-    let url = link(e);
-    let published = e
-        .published
-        .or(e.updated)
-        .map(|d| d.format("%Y-%m-%dT%H:%M:%SZ").to_string());
-    Some(Article {
-        id: identity(url.as_deref(), &title, &body),
-        path: path.to_owned(),
-        title,
-        author: people(&e.authors).or_else(|| feed_author.clone()),
-        published,
-        source: source.clone(),
-        url,
-        lang: e
-            .language
-            .as_deref()
-            .and_then(clean_line)
-            .or_else(|| feed_lang.clone()),
-        body,
-        notes: notes.to_vec(),
-    })
 }
 
 /// The item's full content when it has any text, else its summary.
@@ -188,7 +215,7 @@ fn body(e: &Entry) -> Vec<String> {
 fn to_paragraphs(text: &str, mime: &str) -> Vec<String> {
     if mime.starts_with("text/plain") {
         text.split("\n\n")
-            .map(|p| collapse(&crate::text::sanitize(p)))
+            .map(clean)
             .filter(|p| !p.is_empty())
             .collect()
     } else {
@@ -206,7 +233,7 @@ fn text_line(t: &Text) -> Option<String> {
 }
 
 fn clean_line(s: &str) -> Option<String> {
-    Some(collapse(&crate::text::sanitize(s))).filter(|s| !s.is_empty())
+    Some(clean(s)).filter(|s| !s.is_empty())
 }
 
 fn people(list: &[feed_rs::model::Person]) -> Option<String> {

@@ -17,7 +17,8 @@ use html5ever::tokenizer::{
     BufferQueue, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts,
 };
 
-use crate::article::Article;
+use super::{Article, Draft, Place, decode};
+use crate::text::{collapse_whitespace, sanitize_cow};
 
 /// What a page reduced to readable text: its title candidates and paragraphs.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -53,79 +54,32 @@ pub fn reduce(html: &str) -> Page {
     tokenizer.sink.state.into_inner().finish()
 }
 
-/// Parses a saved HTML page into an article: title from `<title>` (else the
-/// first `<h1>`, else the file name), body from the main text.
+/// Parses a saved HTML page into an article: title from `<title>` (else
+/// the first `<h1>`, else the file name), body from the main text. The bytes
+/// are decoded like every other article file (BOM, UTF-16, invalid UTF-8
+/// with a note) and the result normalised like every other article.
 ///
-/// Fails only when the page has no readable text at all.
+/// Fails when the page is binary or has no readable text at all.
 pub fn parse_html(path: &Path, bytes: &[u8]) -> Result<Article, String> {
-    let (text, notes) = decode(bytes);
-    let page = reduce(&text);
+    let decoded = decode::decode(bytes);
+    if decode::looks_binary(&decoded.text) {
+        return Err("binary data (NUL bytes or mostly undecodable), not an HTML page".to_owned());
+    }
+    let page = reduce(&decoded.text);
     if page.paragraphs.is_empty() && page.title.is_none() && page.h1.is_none() {
         return Err("HTML page has no readable text".to_owned());
     }
-    let title = page.title.or(page.h1).unwrap_or_else(|| file_title(path));
-    let body = page.paragraphs.join("\n\n");
-    Ok(Article {
-        id: identity(None, &title, &body),
-        path: path.to_owned(),
-        title,
-        body,
-        notes,
-        ..Article::default()
-    })
+    let draft = Draft {
+        title: page.title.or(page.h1),
+        paragraphs: page.paragraphs,
+        ..Draft::default()
+    };
+    Ok(draft.finish(path, Place::Whole, &decoded.notes))
 }
 
-/// Lossy UTF-8 decoding with a BOM stripped; says so when bytes were replaced.
-pub(crate) fn decode(bytes: &[u8]) -> (String, Vec<String>) {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    match std::str::from_utf8(bytes) {
-        Ok(s) => (s.to_owned(), Vec::new()),
-        Err(_) => (
-            String::from_utf8_lossy(bytes).into_owned(),
-            vec!["invalid UTF-8 replaced with U+FFFD".to_owned()],
-        ),
-    }
-}
-
-/// The file name without extension, sanitised: the title of last resort.
-pub(crate) fn file_title(path: &Path) -> String {
-    let name = path
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let name = collapse(&crate::text::sanitize(&name));
-    if name.is_empty() {
-        "(untitled)".to_owned()
-    } else {
-        name
-    }
-}
-
-/// Article identity: the URL when there is one, else the 64-bit FNV-1a hash
-/// of title, `\n`, body — the same rule the loader documents, so an item
-/// saved by `sorot fetch` and the same story read from the feed file agree.
-pub(crate) fn identity(url: Option<&str>, title: &str, body: &str) -> String {
-    if let Some(url) = url.map(str::trim).filter(|u| !u.is_empty()) {
-        return url.to_owned();
-    }
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in title.bytes().chain(*b"\n").chain(body.bytes()) {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0000_0100_0000_01b3);
-    }
-    format!("{h:016x}")
-}
-
-/// Collapses every run of whitespace to one space and trims the ends.
-pub(crate) fn collapse(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for word in s.split_whitespace() {
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.push_str(word);
-    }
-    out
+/// Sanitises, then collapses whitespace: the form of every line we return.
+pub(crate) fn clean(s: &str) -> String {
+    collapse_whitespace(&sanitize_cow(s))
 }
 
 /// Elements whose whole content is page furniture or not text at all.
@@ -247,7 +201,7 @@ impl State {
         if self.current.is_empty() {
             return;
         }
-        let para = collapse(&crate::text::sanitize(&self.current));
+        let para = clean(&self.current);
         self.current.clear();
         if para.is_empty() {
             return;
@@ -321,12 +275,12 @@ impl State {
         match name {
             "title" => {
                 self.in_title = false;
-                self.title_done = !collapse(&self.title).is_empty();
+                self.title_done = !clean(&self.title).is_empty();
             }
             "head" => self.in_head = false,
             "h1" => {
                 self.h1 = self.h1.saturating_sub(1);
-                if self.h1 == 0 && !collapse(&self.h1_text).is_empty() {
+                if self.h1 == 0 && !clean(&self.h1_text).is_empty() {
                     self.h1_done = true;
                 }
             }
@@ -342,7 +296,7 @@ impl State {
 
     fn finish(mut self) -> Page {
         self.flush();
-        let clean = |s: &str| Some(collapse(&crate::text::sanitize(s))).filter(|t| !t.is_empty());
+        let clean = |s: &str| Some(clean(s)).filter(|t| !t.is_empty());
         let paragraphs = if !self.in_article.is_empty() {
             self.in_article
         } else if !self.in_main.is_empty() {
@@ -428,14 +382,5 @@ mod tests {
         assert_eq!(html_to_paragraphs(html), ["art"]);
         let html = "<p>rest</p><main><p>main</p></main>";
         assert_eq!(html_to_paragraphs(html), ["main"]);
-    }
-
-    #[test]
-    fn identity_matches_fnv1a() {
-        // FNV-1a 64 of "\n" (empty title and body) is a published constant
-        // chain: offset basis xor 0x0a, times the prime.
-        let expected = (0xcbf2_9ce4_8422_2325_u64 ^ 0x0a).wrapping_mul(0x0000_0100_0000_01b3);
-        assert_eq!(identity(None, "", ""), format!("{expected:016x}"));
-        assert_eq!(identity(Some(" https://x/ "), "t", "b"), "https://x/");
     }
 }
