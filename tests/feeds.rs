@@ -367,3 +367,22 @@ fn xml_encoding_declaration_is_honoured() {
     assert_eq!(items[0].title, "Naïve");
     assert_eq!(items[0].source.as_deref(), Some("Café"));
 }
+
+#[test]
+fn xml_entity_expansion_bomb_is_not_expanded() {
+    let mut xml = String::from(
+        "<?xml version=\"1.0\"?><!DOCTYPE rss [<!ENTITY a0 \"lol lol lol lol lol lol lol lol lol lol\">",
+    );
+    for i in 1..10 {
+        let prev = format!("&a{};", i - 1).repeat(10);
+        xml.push_str(&format!("<!ENTITY a{i} \"{prev}\">"));
+    }
+    xml.push_str("]><rss version=\"2.0\"><channel><title>Bomb</title><item><title>t</title><description>&a9;</description></item></channel></rss>");
+    let started = std::time::Instant::now();
+    let result = parse_feed(Path::new("bomb.xml"), xml.as_bytes());
+    assert!(started.elapsed() < std::time::Duration::from_secs(2));
+    // Either rejected or kept unexpanded: never a billion `lol`s.
+    if let Ok(items) = result {
+        assert!(items.iter().all(|a| a.body.len() < 10_000), "{items:?}");
+    }
+}

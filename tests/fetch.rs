@@ -33,6 +33,8 @@ enum Reply {
     Send(Vec<u8>),
     /// Keep the connection open and say nothing until the server stops.
     Hang,
+    /// Send these bytes (headers promising more), then go quiet.
+    SendThenHang(Vec<u8>),
 }
 
 fn response(status: &str, headers: &[(&str, &str)], body: &[u8]) -> Reply {
@@ -139,10 +141,11 @@ fn serve(
     }
     let req = Request { path, headers };
     log.lock().unwrap().push(req.clone());
-    match handler(&req) {
-        Reply::Send(bytes) => {
+    let reply = handler(&req);
+    match reply {
+        Reply::Send(ref bytes) => {
             let mut stream = stream;
-            let _ = stream.write_all(&bytes);
+            let _ = stream.write_all(bytes);
             let _ = stream.flush();
             // Let the client read before the socket closes.
             let _ = stream.shutdown(std::net::Shutdown::Write);
@@ -150,7 +153,11 @@ fn serve(
             let _ = stream.set_read_timeout(Some(Duration::from_millis(200)));
             let _ = (&stream).read(&mut sink);
         }
-        Reply::Hang => {
+        Reply::Hang | Reply::SendThenHang(_) => {
+            if let Reply::SendThenHang(bytes) = &reply {
+                let _ = (&stream).write_all(bytes);
+                let _ = (&stream).flush();
+            }
             while !stop.load(Ordering::SeqCst) && Instant::now() < deadline {
                 std::thread::sleep(Duration::from_millis(20));
             }
@@ -355,20 +362,33 @@ fn redirects_are_followed_but_loops_are_not() {
 
 #[test]
 fn a_server_that_never_answers_times_out() {
-    let server = Server::start(|_| Reply::Hang);
+    let server = Server::start(|req| {
+        if req.path == "/drip" {
+            Reply::SendThenHang(b"HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n<rss ".to_vec())
+        } else {
+            Reply::Hang
+        }
+    });
     let dir = tempfile::tempdir().unwrap();
     let opts = FetchOptions {
         timeout: Duration::from_millis(500),
         ..FetchOptions::default()
     };
     let started = Instant::now();
-    let run = fetch(&[server.url("/slow")], dir.path(), &opts);
+    let run = fetch(
+        &[server.url("/slow"), server.url("/drip")],
+        dir.path(),
+        &opts,
+    );
     let took = started.elapsed();
-    match &run.reports[0].outcome {
-        Outcome::Failed(reason) => assert!(reason.contains("timed out"), "{reason}"),
-        other => panic!("timeout: {other:?}"),
+    for r in &run.reports {
+        match &r.outcome {
+            Outcome::Failed(reason) => assert!(reason.contains("timed out"), "{}: {reason}", r.url),
+            other => panic!("timeout: {other:?}"),
+        }
     }
-    assert!(took < Duration::from_secs(4), "took {took:?}");
+    // Two feeds at 500 ms each, with room for a loaded machine.
+    assert!(took < Duration::from_secs(6), "took {took:?}");
     assert!(run.all_failed());
     assert!(articles(dir.path()).is_empty());
 }

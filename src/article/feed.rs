@@ -51,7 +51,7 @@ pub fn sniff(bytes: &[u8]) -> Option<Kind> {
         .unwrap_or(bytes.len());
     let bytes = &bytes[start..];
     if bytes.first() == Some(&b'{') {
-        return contains(bytes, b"https://jsonfeed.org/version/").then_some(Kind::Feed);
+        return contains(bytes, "https://jsonfeed.org/version/").then_some(Kind::Feed);
     }
     if bytes.first() != Some(&b'<') {
         return None;
@@ -109,8 +109,14 @@ pub(crate) fn load(path: &Path, bytes: &[u8]) -> Option<Vec<LoadEvent>> {
     })
 }
 
-fn contains(hay: &[u8], needle: &[u8]) -> bool {
-    hay.windows(needle.len()).any(|w| w == needle)
+/// Substring search over the whole file: every `.json` article passes
+/// through here, so it uses the standard library's string search (fast)
+/// rather than a window-by-window comparison.
+fn contains(hay: &[u8], needle: &str) -> bool {
+    match std::str::from_utf8(hay) {
+        Ok(s) => s.contains(needle),
+        Err(_) => String::from_utf8_lossy(hay).contains(needle),
+    }
 }
 
 /// Parses a feed file into one article per item (items with neither a
