@@ -209,8 +209,20 @@ fn html_page_takes_title_and_article_text() {
          The cranes were built in Shanghai — and shipped in two weeks.\n\n\
          line one\n\nline two\n\nCrane A\n\nCrane B"
     );
-    assert_eq!(a.id.len(), 16);
+    assert_eq!(a.author.as_deref(), Some("Dewi Lestari"));
+    assert_eq!(a.published.as_deref(), Some("2026-11-27T14:05:00+07:00"));
+    assert_eq!(a.source.as_deref(), Some("Harbour & Rail Weekly"));
+    assert_eq!(a.lang.as_deref(), Some("en"));
+    // The canonical link beats og:url, and is the identity.
+    assert_eq!(
+        a.url.as_deref(),
+        Some("https://weekly.example/cranes-surabaya")
+    );
+    assert_eq!(a.id, "https://weekly.example/cranes-surabaya");
     assert_clean(&a);
+    // Without a URL the identity is the content hash.
+    let a = parse_html(Path::new("n.html"), b"<title>T</title><p>Text</p>").unwrap();
+    assert_eq!((a.id.len(), a.url.as_deref()), (16, None));
     // The first <h1> is the title when there is no <title>.
     let page = reduce("<body><h1>  First <em>heading</em> </h1><h1>Second</h1><p>t</p></body>");
     assert_eq!(page.title, None);
@@ -240,6 +252,8 @@ fn hostile_html_never_yields_control_characters() {
     let a = parse_html(&path, &bytes).expect("parses");
     assert_clean(&a);
     assert_eq!(a.title, "Evil titletxt.exe");
+    assert_eq!(a.author.as_deref(), Some("Mallory"));
+    assert_eq!(a.lang.as_deref(), Some("en"));
     let paras: Vec<&str> = a.paragraphs().map(|(_, p)| p).collect();
     assert_eq!(
         paras,

@@ -11,6 +11,7 @@
 use std::cell::RefCell;
 use std::path::Path;
 
+use html5ever::Attribute;
 use html5ever::tendril::StrTendril;
 use html5ever::tokenizer::states::RawKind;
 use html5ever::tokenizer::{
@@ -30,6 +31,43 @@ pub struct Page {
     /// The main text: the paragraphs inside `<article>` when there are any,
     /// else inside `<main>`, else the whole document.
     pub paragraphs: Vec<String>,
+    /// Page metadata from `<meta>`, `<link rel="canonical">` and
+    /// `<html lang>`, as given (the loader validates and normalises it).
+    pub meta: Meta,
+}
+
+/// What a saved page says about itself in its head.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Meta {
+    /// `<meta name="author">` (or `article:author` when it is not a URL).
+    pub author: Option<String>,
+    /// `article:published_time`, `datePublished`, `date` or `dc.date`.
+    pub published: Option<String>,
+    /// `og:site_name`.
+    pub source: Option<String>,
+    /// `<link rel="canonical">`, else `og:url`.
+    pub url: Option<String>,
+    /// `<html lang>`.
+    pub lang: Option<String>,
+}
+
+impl Meta {
+    /// Records one `<meta>` pair; the first value of each kind wins.
+    fn meta(&mut self, key: &str, value: String) {
+        let slot = match key.to_ascii_lowercase().as_str() {
+            "author" | "dc.creator" => &mut self.author,
+            "article:author" if !value.contains("://") => &mut self.author,
+            "article:published_time" | "datepublished" | "date" | "dc.date" | "dc.date.issued" => {
+                &mut self.published
+            }
+            "og:site_name" => &mut self.source,
+            "og:url" => &mut self.url,
+            _ => return,
+        };
+        if slot.is_none() {
+            *slot = Some(value).filter(|v| !v.trim().is_empty());
+        }
+    }
 }
 
 /// Reduces an HTML document or fragment to readable paragraphs: scripts,
@@ -69,10 +107,16 @@ pub fn parse_html(path: &Path, bytes: &[u8]) -> Result<Article, String> {
     if page.paragraphs.is_empty() && page.title.is_none() && page.h1.is_none() {
         return Err("HTML page has no readable text".to_owned());
     }
+    let meta = page.meta;
     let draft = Draft {
         title: page.title.or(page.h1),
+        author: meta.author,
+        published: meta.published,
+        source: meta.source,
+        url: meta.url,
+        lang: meta.lang,
         paragraphs: page.paragraphs,
-        ..Draft::default()
+        notes: Vec::new(),
     };
     Ok(draft.finish(path, Place::Whole, &decoded.notes))
 }
@@ -193,6 +237,8 @@ struct State {
     all: Vec<String>,
     in_article: Vec<String>,
     in_main: Vec<String>,
+    meta: Meta,
+    canonical: Option<String>,
 }
 
 impl State {
@@ -241,6 +287,38 @@ impl State {
             }
         } else {
             self.current.push_str(s);
+        }
+    }
+
+    fn attributes(&mut self, name: &str, attrs: &[Attribute]) {
+        let attr = |key: &str| {
+            attrs
+                .iter()
+                .find(|a| &*a.name.local == key)
+                .map(|a| a.value.to_string())
+        };
+        match name {
+            "html" if self.meta.lang.is_none() => self.meta.lang = attr("lang"),
+            "meta" => {
+                if let (Some(key), Some(value)) = (
+                    attr("name")
+                        .or_else(|| attr("property"))
+                        .or_else(|| attr("itemprop")),
+                    attr("content"),
+                ) {
+                    self.meta.meta(&key, value);
+                }
+            }
+            "link" if self.canonical.is_none() => {
+                let canonical = attr("rel").is_some_and(|r| {
+                    r.split_ascii_whitespace()
+                        .any(|t| t.eq_ignore_ascii_case("canonical"))
+                });
+                if canonical {
+                    self.canonical = attr("href").filter(|h| !h.trim().is_empty());
+                }
+            }
+            _ => {}
         }
     }
 
@@ -304,10 +382,18 @@ impl State {
         } else {
             self.all
         };
+        let mut meta = self.meta;
+        // The canonical link is the page's own statement of its address, so
+        // it beats og:url; either lets a saved page share its identity with
+        // the same story read from a feed.
+        if let Some(url) = self.canonical {
+            meta.url = Some(url);
+        }
         Page {
             title: clean(&self.title),
             h1: clean(&self.h1_text),
             paragraphs,
+            meta,
         }
     }
 }
@@ -324,6 +410,7 @@ impl TokenSink for Collector {
                 match tag.kind {
                     TagKind::StartTag => {
                         st.start(name, tag.self_closing);
+                        st.attributes(name, &tag.attrs);
                         // The tokenizer alone does not know which elements
                         // hold raw text; without this, `<script>` bodies
                         // containing `<p>` would be parsed as markup.
