@@ -195,23 +195,22 @@ fn broken_pipe_is_not_an_error() {
         )
         .unwrap();
     }
-    let mut child = Command::new(env!("CARGO_BIN_EXE_sorot"))
-        .args(["list", "many"])
-        .current_dir(t.path())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    // Read one line, then close the pipe, as `| head -1` does.
-    let mut stdout = child.stdout.take().unwrap();
-    let mut first = [0u8; 16];
-    std::io::Read::read_exact(&mut stdout, &mut first).unwrap();
-    drop(stdout);
-    let out = child.wait_with_output().unwrap();
-    assert!(out.status.success(), "{out:?}");
-    assert!(
-        out.stderr.is_empty(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    for format in ["tsv", "jsonl"] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_sorot"))
+            .args(["list", "--format", format, "many"])
+            .current_dir(t.path())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Read a little, then close the pipe, as `| head -1` does.
+        let mut stdout = child.stdout.take().unwrap();
+        let mut first = [0u8; 16];
+        std::io::Read::read_exact(&mut stdout, &mut first).unwrap();
+        drop(stdout);
+        let out = child.wait_with_output().unwrap();
+        assert!(out.status.success(), "{format}: {out:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(out.stderr.is_empty(), "{format}: {err}");
+    }
 }

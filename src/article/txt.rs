@@ -97,6 +97,18 @@ mod tests {
     }
 
     #[test]
+    fn a_400000_word_line_loads_promptly() {
+        let mut text = String::from("Long\n");
+        for i in 0..400_000 {
+            text.push_str(if i % 7 == 0 { "kata\u{a0} " } else { "word " });
+        }
+        let start = std::time::Instant::now();
+        let a = one("long.txt", text.as_bytes());
+        assert_eq!(a.body.split(' ').count(), 400_000);
+        assert!(start.elapsed().as_secs() < 2, "{:?}", start.elapsed());
+    }
+
+    #[test]
     fn only_title() {
         let a = one("t.txt", b"Just a title");
         assert_eq!(a.title, "Just a title");
