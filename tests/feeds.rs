@@ -400,3 +400,120 @@ fn xml_entity_expansion_bomb_is_not_expanded() {
         assert!(items.iter().all(|a| a.body.len() < 10_000), "{items:?}");
     }
 }
+
+/// Deterministic xorshift64*, so a failure reproduces from its seed.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+    fn pick<'a>(&mut self, xs: &[&'a str]) -> &'a str {
+        xs[(self.next() % xs.len() as u64) as usize]
+    }
+}
+
+#[test]
+fn random_markup_soup_stays_clean() {
+    const PIECES: &[&str] = &[
+        "<p>",
+        "</p>",
+        "<div>",
+        "</div>",
+        "<br>",
+        "<b>",
+        "</b>",
+        "<script>",
+        "</script>",
+        "<style>",
+        "</style>",
+        "<nav>",
+        "</nav>",
+        "<article>",
+        "</article>",
+        "<main>",
+        "</main>",
+        "<title>",
+        "</title>",
+        "<h1>",
+        "</h1>",
+        "<pre>",
+        "</pre>",
+        "<svg/>",
+        "<textarea>",
+        "</textarea>",
+        "<plaintext>",
+        "<!--",
+        "-->",
+        "<![CDATA[",
+        "]]>",
+        "<a href=\"&#27;[2J\">",
+        "</a>",
+        "<meta name=author content=\"&#x9b;x\">",
+        "&#27;",
+        "&#x1b;[2J",
+        "&#x9b;",
+        "&#x85;",
+        "&#0;",
+        "&#x202E;",
+        "&#x2066;",
+        "&#7;",
+        "&#13;",
+        "&#xD800;",
+        "&#x110000;",
+        "&amp;",
+        "&amp;#27;",
+        "&",
+        "&#",
+        "&#x",
+        "&nbsp;",
+        "&notanentity;",
+        "<",
+        ">",
+        "\"",
+        "'",
+        "=",
+        "/",
+        "\u{1b}]0;t\u{7}",
+        "\u{9b}1m",
+        "\r\n",
+        "\n\n",
+        "\t",
+        " ",
+        "text",
+        "Jakarta",
+        "Surabaya",
+        "é",
+        "字节跳动",
+        "\u{0}",
+        "\u{feff}",
+        "\u{2028}",
+    ];
+    let mut rng = Rng(0x5EED_0F50_0707);
+    for case in 0..3000 {
+        let len = (rng.next() % 60) as usize;
+        let doc: String = (0..len).map(|_| rng.pick(PIECES)).collect();
+        for p in html_to_paragraphs(&doc) {
+            assert!(is_clean(&p), "case {case}: {doc:?} -> {p:?}");
+            assert!(
+                !p.is_empty() && !p.contains('\n'),
+                "case {case}: {doc:?} -> {p:?}"
+            );
+            assert_eq!(p.trim(), p, "case {case}");
+        }
+        match parse_html(Path::new("soup.html"), doc.as_bytes()) {
+            Ok(a) => assert_clean(&a),
+            Err(e) => assert!(!e.is_empty()),
+        }
+        let rss = format!(
+            "<rss version=\"2.0\"><channel><title>{doc}</title><item><title>{doc}</title>\
+             <description><![CDATA[{doc}]]></description></item></channel></rss>"
+        );
+        if let Ok(items) = parse_feed(Path::new("soup.rss"), rss.as_bytes()) {
+            items.iter().for_each(assert_clean);
+        }
+    }
+}

@@ -550,3 +550,34 @@ fn fetched_articles_load_offline_with_the_feed_items_identity() {
         );
     }
 }
+
+#[test]
+fn cli_rejects_unusable_folder_and_bad_timeout() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("a-file");
+    std::fs::write(&file, "x").unwrap();
+    let bin = env!("CARGO_BIN_EXE_sorot");
+    // No server is needed: both fail before any request.
+    let out = std::process::Command::new(bin)
+        .args(["fetch", "http://127.0.0.1:9/feed", "--into"])
+        .arg(file.join("sub"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("a-file/sub: cannot create"), "{stderr}");
+    let out = std::process::Command::new(bin)
+        .args([
+            "fetch",
+            "http://127.0.0.1:9/feed",
+            "--timeout",
+            "0",
+            "--into",
+        ])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("--timeout must be a positive"), "{stderr}");
+}

@@ -51,7 +51,13 @@ pub fn sniff(bytes: &[u8]) -> Option<Kind> {
         .unwrap_or(bytes.len());
     let bytes = &bytes[start..];
     if bytes.first() == Some(&b'{') {
-        return contains(bytes, "https://jsonfeed.org/version/").then_some(Kind::Feed);
+        // The substring test is cheap and rules out nearly every article;
+        // only then is the top-level `version` checked, so an article that
+        // merely quotes the URL stays an article.
+        let is_feed = contains(bytes, "https://jsonfeed.org/version/")
+            && serde_json::from_slice::<JsonFeedVersion>(bytes)
+                .is_ok_and(|v| v.version.starts_with("https://jsonfeed.org/version/"));
+        return is_feed.then_some(Kind::Feed);
     }
     if bytes.first() != Some(&b'<') {
         return None;
@@ -107,6 +113,12 @@ pub(crate) fn load(path: &Path, bytes: &[u8]) -> Option<Vec<LoadEvent>> {
             Err(e) => problem(e),
         },
     })
+}
+
+/// The one field that makes a JSON object a JSON Feed.
+#[derive(serde::Deserialize)]
+struct JsonFeedVersion {
+    version: String,
 }
 
 /// Substring search over the whole file: every `.json` article passes
@@ -287,6 +299,11 @@ mod tests {
             Some(Kind::Feed)
         );
         assert_eq!(sniff(br#"{"title":"x","body":"y"}"#), None);
+        // Quoting the URL does not make an article a feed.
+        let quoting = br#"{"title":"JSON Feed 1.1","body":"See https://jsonfeed.org/version/1.1"}"#;
+        assert_eq!(sniff(quoting), None);
+        let nested = br#"{"title":"x","meta":{"version":"https://jsonfeed.org/version/1"}}"#;
+        assert_eq!(sniff(nested), None);
         assert_eq!(sniff(b"plain text"), None);
         assert_eq!(sniff(b""), None);
     }
