@@ -399,7 +399,7 @@ pub fn train(
         .map(|k| gazetteer(docs, &casing, folds, Some(k)))
         .collect();
     log(&format!(
-        "{} documents, {} sentences, {} tokens; labels {:?}; gazetteer {} names",
+        "{} documents, {} sentences, {} tokens; labels {:?}; gazetteer {} entries",
         docs.len(),
         docs.iter().map(|d| d.sentences.len()).sum::<usize>(),
         docs.iter()
