@@ -44,6 +44,9 @@ pub enum Command {
         /// When to colour `ansi` output.
         #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
         color: ColorChoice,
+        /// Write the output to this file instead of standard output.
+        #[arg(long)]
+        out: Option<PathBuf>,
         /// Article files or directories (default: the bundled sample articles).
         paths: Vec<PathBuf>,
     },
@@ -109,6 +112,8 @@ pub enum AnnotateFormat {
     Jsonl,
     Conll,
     Ansi,
+    /// One standalone HTML page with entities marked, a legend and entity counts.
+    Html,
 }
 
 /// Colour choice for terminal output.
@@ -194,8 +199,9 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
         Some(Command::Annotate {
             format,
             color,
+            out,
             paths,
-        }) => crate::commands::annotate::run(&paths, &opts, format, color),
+        }) => crate::commands::annotate::run(&paths, &opts, format, color, out.as_deref()),
         Some(Command::Train {
             lang,
             train,

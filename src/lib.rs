@@ -13,6 +13,7 @@
 //! - [`cli`]: command-line definitions and dispatch for the thin `main`.
 //! - [`commands`]: the headless subcommands (`list`, `annotate`, `train`, `eval`, `fetch`).
 //! - [`fetch`]: downloading feeds into a folder of article files.
+//! - [`export`]: annotated articles as standalone HTML pages.
 
 pub mod annotations;
 pub mod app;
@@ -20,6 +21,7 @@ pub mod article;
 pub mod cli;
 pub mod commands;
 pub mod entities;
+pub mod export;
 pub mod fetch;
 pub mod ner;
 pub mod state;
