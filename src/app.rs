@@ -21,6 +21,7 @@
 pub mod action;
 pub mod find;
 pub mod keymap;
+pub mod links;
 pub mod state;
 mod update;
 
@@ -72,6 +73,8 @@ pub struct App {
     layouts: Vec<(usize, u16, DocLayout)>,
     /// The open article's folded body, built on the first find in it.
     folded_body: Option<(usize, FoldedText)>,
+    /// Link list, pending open/copy/export/fetch requests, notices.
+    links: links::LinksState,
 }
 
 impl App {
@@ -97,6 +100,7 @@ impl App {
             state_changed: false,
             layouts: Vec::new(),
             folded_body: None,
+            links: links::LinksState::default(),
         }
     }
 
@@ -129,6 +133,9 @@ impl App {
 
     /// The key contexts in effect, most specific first.
     pub fn contexts(&self) -> Vec<Context> {
+        if self.links.list.is_some() {
+            return vec![Context::Links];
+        }
         match (self.overlay, &self.prompt, self.focus) {
             (Overlay::Help, _, _) => vec![Context::Help],
             (Overlay::Problems, _, _) => vec![Context::Problems],
@@ -265,6 +272,7 @@ pub fn run_tui(paths: &[PathBuf], opts: &LoadOptions) -> Result<ExitCode, Error>
         }
     };
     let mut app = App::new(store);
+    app.set_link_settings(links::Settings::from_env());
     // State trouble (a corrupt file moved aside, no data directory) must
     // not stop the reader, but the user should see it: list it as a problem.
     app.update(Action::ProblemsFound(
@@ -374,10 +382,17 @@ fn run_loop(
     let mut last_save = Instant::now();
     let mut unsaved = false;
     let mut slowest_turn = Duration::ZERO;
+    // Background work started by the reader (export, fetch, opener errors)
+    // reports here.
+    let (bg_tx, bg_rx) = mpsc::channel::<Action>();
     loop {
         let turn = Instant::now();
         let was_loading = app.is_loading();
         dirty |= drain(&mut app, events);
+        while let Ok(a) = bg_rx.try_recv() {
+            app.update(a);
+            dirty = true;
+        }
         if dirty {
             terminal
                 .draw(|f| crate::ui::draw(f, &app))
@@ -428,6 +443,11 @@ fn run_loop(
                     }
                 }
             }
+        }
+        for req in app.take_requests() {
+            let settings = app.links_state().settings.clone();
+            links::perform(req, &settings, &bg_tx, &mut std::io::stdout());
+            dirty = true;
         }
         unsaved |= app.take_state_changed();
         if unsaved && (last_save.elapsed() >= SAVE_INTERVAL || app.should_quit()) {

@@ -6,6 +6,7 @@ pub mod article_list;
 pub mod help;
 pub mod highlight;
 pub mod layout;
+pub mod link_list;
 pub mod problems;
 pub mod reading_pane;
 pub mod status_bar;
@@ -47,6 +48,9 @@ pub fn draw(frame: &mut Frame, app: &App) {
         (Overlay::Problems, scroll) => {
             frame.render_widget(problems::Problems::new(app, scroll), overlay_area(area));
         }
+    }
+    if app.links_state().list.is_some() {
+        frame.render_widget(link_list::LinkList::new(app), overlay_area(area));
     }
 }
 

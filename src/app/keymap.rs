@@ -22,6 +22,8 @@ pub enum Context {
     Help,
     /// The problems view is open.
     Problems,
+    /// The link list is open.
+    Links,
 }
 
 impl Context {
@@ -34,6 +36,7 @@ impl Context {
             Context::Search => "Typing a search",
             Context::Help => "Help",
             Context::Problems => "Problems view",
+            Context::Links => "Link list",
         }
     }
 }
@@ -143,7 +146,7 @@ impl Default for KeyMap {
         use Context::{Global, Help, List, Problems, Reader, Search};
         use KeyCode as K;
         // (context, key, action, description, shown as a status-bar hint)
-        let table: Vec<(Context, Key, Action, &'static str, bool)> = vec![
+        let mut table: Vec<(Context, Key, Action, &'static str, bool)> = vec![
             (Global, Key::ctrl('c'), A::Quit, "quit", false),
             (Global, Key::ch('?'), A::ToggleHelp, "help", true),
             (Global, Key::ch('!'), A::ToggleProblems, "problems", false),
@@ -331,6 +334,7 @@ impl Default for KeyMap {
             ),
             (Problems, Key::ctrl('c'), A::Quit, "quit", false),
         ];
+        table.extend(crate::app::links::bindings());
         KeyMap {
             bindings: table
                 .into_iter()

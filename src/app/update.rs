@@ -127,6 +127,18 @@ impl App {
             }
             Action::ProblemsFound(batch) => self.problems.extend(batch),
             Action::LoadingDone => self.loading = false,
+            a @ (Action::OpenArticleUrl
+            | Action::ShowLinks
+            | Action::LinkNext
+            | Action::LinkPrev
+            | Action::LinkOpen
+            | Action::CloseLinks
+            | Action::CopyUrl
+            | Action::ExportArticle
+            | Action::FetchFeeds
+            | Action::Notice(_)
+            | Action::FetchedArticles(_)
+            | Action::FetchFinished(_)) => self.update_links(a),
         }
     }
 

@@ -10,13 +10,14 @@ use crate::app::App;
 use crate::app::keymap::{Context, KeyMap};
 
 /// Contexts shown, in order.
-const SECTIONS: [Context; 6] = [
+const SECTIONS: [Context; 7] = [
     Context::Global,
     Context::List,
     Context::Reader,
     Context::Search,
     Context::Help,
     Context::Problems,
+    Context::Links,
 ];
 
 /// One row of the help text.

@@ -151,6 +151,9 @@ fn render_line<'a>(app: &App, article: &'a Article, line: &DocLine, marks: &[Mar
         LineKind::Title => styled_line(&article.title, line.range.clone(), theme.title, &[]),
         LineKind::Body => styled_line(&article.body, line.range.clone(), theme.text, &[marks]),
         LineKind::Blank => Line::default(),
+        LineKind::LinksHeading | LineKind::Link { .. } => {
+            crate::ui::link_list::doc_line(app, article, line)
+        }
         LineKind::Byline => {
             let author = article.author.as_deref().unwrap_or_default();
             Line::styled(format!("by {author}"), theme.dim)

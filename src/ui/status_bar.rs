@@ -39,6 +39,9 @@ pub fn summary(app: &App) -> String {
     if app.is_loading() {
         parts.push("loading…".to_owned());
     }
+    if let Some(n) = &app.links_state().notice {
+        parts.push(n.clone());
+    }
     parts.join(" · ")
 }
 
