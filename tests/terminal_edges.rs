@@ -56,6 +56,14 @@ fn reader_survives_rapid_resizes_while_scrolling() {
         assert!(s.alive(), "reader died at {w}x{h}:\n{}", s.screen());
     }
     s.resize(100, 30);
+    // Keys sent before the reader has seen the last resize act on the old
+    // size; wait until it has redrawn at 100 columns.
+    s.wait_until("a redraw at 100x30", |sc| {
+        sc.lines()
+            .next()
+            .is_some_and(|l| l.chars().count() == 100 && l.ends_with('┐'))
+            && sc.contains("articles")
+    });
     // Still answering: scroll to the end, then the help, then quit.
     s.keys(&["G"]);
     s.wait_for("Paragraph 399");
