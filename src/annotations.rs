@@ -9,6 +9,18 @@
 //! [`EntityIndex`] ([`index`]). Must not: draw, or know how entities are
 //! recognised (the recogniser is injected, so this module and its tests do not
 //! depend on a trained model).
+//!
+//! How the reader uses it:
+//! ```text
+//! let annotator = Annotator::from_parts(MODEL_VERSION, ner::lang::detect, ner::recognize);
+//! let service = AnnotationService::start(annotator, CacheConfig::default_location(), 0);
+//! service.submit(articles.iter().enumerate().map(|(i, a)| (i as u32, Arc::clone(a))));
+//! // on open / scroll:  service.prioritise(&[open, visible...]);
+//! // open article:      let ents = service.annotate_now(&article);   // synchronous
+//! // every frame:       while let Some(u) = service.try_recv() { ... }
+//! //                    service.progress()  -> "entities 4,200/10,000"
+//! //                    service.try_index() -> entity index panel (E), filters
+//! ```
 
 pub mod cache;
 pub mod index;

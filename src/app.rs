@@ -6,11 +6,17 @@
 //! [`crate::ui::draw`] only reads `&App`. The run loop here is the one place
 //! that touches the terminal, the loader thread and the state file.
 //!
-//! Hidden option for benchmarks: with `SOROT_FIRST_FRAME_EXIT=1` in the
-//! environment the reader exits right after drawing the first frame that
-//! shows articles (or the loader finished with none) and prints
-//! `first frame with articles: <ms> ms` on stderr, measured from the start
-//! of [`run_tui`]. `benches/first_frame.sh` uses it.
+//! Hidden option for benchmarks (`benches/first_frame.sh` uses it), set in
+//! the environment as `SOROT_FIRST_FRAME_EXIT`:
+//! - `1`: exit right after drawing the first frame that shows articles (or
+//!   the loader finished with none) and print
+//!   `first frame with articles: <ms> ms` on stderr;
+//! - `loaded`: exit once everything is loaded and drawn and print
+//!   `all loaded: <ms> ms, <n> articles, slowest loop turn while loading: <ms> ms`
+//!   (a loop turn is taking loaded batches in plus drawing; it bounds how
+//!   long a key can wait while loading).
+//!
+//! Times are measured from the start of [`run_tui`].
 
 pub mod action;
 pub mod find;
@@ -19,6 +25,7 @@ pub mod state;
 mod update;
 
 use std::io::IsTerminal;
+use std::ops::ControlFlow;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::mpsc::{self, Receiver, TryRecvError};
@@ -241,20 +248,35 @@ pub fn run_tui(paths: &[PathBuf], opts: &LoadOptions) -> Result<ExitCode, Error>
                 .into(),
         ));
     }
-    let probe = std::env::var_os(FIRST_FRAME_EXIT_ENV).is_some_and(|v| !v.is_empty() && v != "0");
-    let store = StateStore::in_memory();
+    let probe = match std::env::var(FIRST_FRAME_EXIT_ENV).as_deref() {
+        Ok("loaded") => Some(Probe::AllLoaded),
+        Ok(v) if !v.is_empty() && v != "0" => Some(Probe::FirstFrame),
+        _ => None,
+    };
+    let (store, warnings) = StateStore::open_default();
+    let state_path = state_label(&store);
     let events = spawn_loader(paths.to_vec(), opts.clone());
-    let mut terminal = ratatui::try_init().map_err(|e| Error::io("setting up the terminal", e))?;
-    let outcome = run_loop(
-        &mut terminal,
-        App::new(store),
-        &events,
-        probe.then_some(started),
-    );
+    let mut terminal = match ratatui::try_init() {
+        Ok(t) => t,
+        Err(e) => {
+            // Raw mode may already be on when entering the alternate screen fails.
+            ratatui::restore();
+            return Err(Error::io("setting up the terminal", e));
+        }
+    };
+    let mut app = App::new(store);
+    // State trouble (a corrupt file moved aside, no data directory) must
+    // not stop the reader, but the user should see it: list it as a problem.
+    app.update(Action::ProblemsFound(
+        warnings
+            .into_iter()
+            .map(|w| Problem::new(&state_path, w))
+            .collect(),
+    ));
+    let outcome = run_loop(&mut terminal, app, &events, probe.map(|p| (p, started)));
     ratatui::restore();
-    let first_frame = outcome?;
-    if let Some(ms) = first_frame {
-        eprintln!("first frame with articles: {ms:.1} ms");
+    if let Some(report) = outcome? {
+        eprintln!("{report}");
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -271,13 +293,16 @@ fn spawn_loader(paths: Vec<PathBuf>, opts: LoadOptions) -> Receiver<Action> {
                 .collect();
             let _ = tx.send(Action::ArticlesLoaded(batch));
         } else {
-            crate::article::load_paths(&paths, &opts, &mut |ev| {
+            crate::article::load_paths_with(&paths, &opts, &mut |ev| {
                 let action = match ev {
                     LoadEvent::Article(a) => Action::ArticlesLoaded(vec![LoadedArticle::new(a)]),
                     LoadEvent::Problem(p) => Action::ProblemsFound(vec![p]),
                 };
-                // The receiver is gone only when the reader quit: stop quietly.
-                let _ = tx.send(action);
+                // The receiver is gone only when the reader quit: stop loading.
+                match tx.send(action) {
+                    Ok(()) => ControlFlow::Continue(()),
+                    Err(_) => ControlFlow::Break(()),
+                }
             });
         }
         let _ = tx.send(Action::LoadingDone);
@@ -326,14 +351,21 @@ fn drain(app: &mut App, events: &Receiver<Action>) -> bool {
 /// Saves state when it changed, at most this often while keys keep coming.
 const SAVE_INTERVAL: Duration = Duration::from_millis(500);
 
+/// What the hidden benchmark option measures (see the module doc).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Probe {
+    FirstFrame,
+    AllLoaded,
+}
+
 /// Draws, reads keys and loader batches, and saves state until quit. With
-/// `probe`, returns the time to the first frame with articles and stops there.
+/// `probe`, stops when the probed moment is reached and returns its report.
 fn run_loop(
     terminal: &mut DefaultTerminal,
     mut app: App,
     events: &Receiver<Action>,
-    probe: Option<Instant>,
-) -> Result<Option<f64>, Error> {
+    probe: Option<(Probe, Instant)>,
+) -> Result<Option<String>, Error> {
     let size = terminal
         .size()
         .map_err(|e| Error::io("reading the terminal size", e))?;
@@ -341,17 +373,36 @@ fn run_loop(
     let mut dirty = true;
     let mut last_save = Instant::now();
     let mut unsaved = false;
+    let mut slowest_turn = Duration::ZERO;
     loop {
+        let turn = Instant::now();
+        let was_loading = app.is_loading();
         dirty |= drain(&mut app, events);
         if dirty {
             terminal
                 .draw(|f| crate::ui::draw(f, &app))
                 .map_err(|e| Error::io("drawing the screen", e))?;
             dirty = false;
-            if let Some(t0) = probe
-                && (!app.entries().is_empty() || !app.is_loading())
-            {
-                return Ok(Some(t0.elapsed().as_secs_f64() * 1000.0));
+            if was_loading {
+                slowest_turn = slowest_turn.max(turn.elapsed());
+            }
+            let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+            match probe {
+                Some((Probe::FirstFrame, t0)) if !app.entries().is_empty() || !app.is_loading() => {
+                    return Ok(Some(format!(
+                        "first frame with articles: {:.1} ms",
+                        ms(t0.elapsed())
+                    )));
+                }
+                Some((Probe::AllLoaded, t0)) if !app.is_loading() => {
+                    return Ok(Some(format!(
+                        "all loaded: {:.1} ms, {} articles, slowest loop turn while loading: {:.1} ms",
+                        ms(t0.elapsed()),
+                        app.entries().len(),
+                        ms(slowest_turn)
+                    )));
+                }
+                _ => {}
             }
         }
         if app.should_quit() {
@@ -391,6 +442,30 @@ fn run_loop(
     Ok(None)
 }
 
-/// Persists read/starred state. The skeleton store lives in memory; the
-/// persistent store arrives with the loader.
-fn save_state(_app: &mut App) {}
+/// Where the state lives, for naming it in problems.
+fn state_label(store: &StateStore) -> PathBuf {
+    store
+        .path()
+        .map_or_else(|| PathBuf::from("(reading state)"), PathBuf::from)
+}
+
+/// Persists read/starred state. A failure (read-only or full disk) is shown
+/// in the problems view once and the changes stay pending for the next try;
+/// the reader keeps working either way.
+fn save_state(app: &mut App) {
+    let path = state_label(app.store());
+    let mut reasons: Vec<String> = app.store_mut().save().err().into_iter().collect();
+    reasons.extend(app.store_mut().take_warnings());
+    let fresh: Vec<Problem> = reasons
+        .into_iter()
+        .filter(|r| {
+            !app.problems()
+                .iter()
+                .any(|p| p.path == path && &p.reason == r)
+        })
+        .map(|r| Problem::new(&path, r))
+        .collect();
+    if !fresh.is_empty() {
+        app.update(Action::ProblemsFound(fresh));
+    }
+}

@@ -14,6 +14,8 @@ use std::sync::{Mutex, mpsc};
 mod bundled;
 mod date;
 pub mod decode;
+pub mod feed;
+pub mod html;
 mod json;
 mod markdown;
 mod txt;
@@ -309,6 +311,10 @@ impl Draft {
 /// normalisation and sanitising all happen here; it never panics on any
 /// input, and every failure is a [`Problem`].
 pub fn parse_bytes(path: &Path, bytes: Vec<u8>) -> Vec<LoadEvent> {
+    // Feeds and HTML pages (see `feed::load`) decode their own bytes.
+    if let Some(events) = feed::load(path, &bytes) {
+        return events;
+    }
     let mut out = Vec::new();
     let decoded = decode::decode(bytes);
     let text = decoded.text;
@@ -479,5 +485,248 @@ fn load_file(path: &Path, size: Option<u64>, max_size: u64) -> Loaded {
             Loaded { events, file_id }
         }
         Err(reason) => Loaded::problem(Problem::new(path, reason)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn events(name: &str, bytes: &[u8]) -> (Vec<Article>, Vec<Problem>) {
+        let mut a = Vec::new();
+        let mut p = Vec::new();
+        for ev in parse_bytes(Path::new(name), bytes.to_vec()) {
+            match ev {
+                LoadEvent::Article(x) => a.push(x),
+                LoadEvent::Problem(x) => p.push(x),
+            }
+        }
+        (a, p)
+    }
+
+    #[test]
+    fn identity_prefers_url_else_hashes_title_and_body() {
+        assert_eq!(
+            Article::identity(Some(" https://e.org/a "), "T", "B"),
+            "https://e.org/a"
+        );
+        let h = Article::identity(None, "Title", "Body");
+        assert_eq!(h.len(), 16);
+        assert!(h.chars().all(|c| c.is_ascii_hexdigit()));
+        // FNV-1a of "Title\nBody", fixed forever: stored state depends on it.
+        assert_eq!(
+            h,
+            format!("{:016x}", {
+                let mut x: u64 = 0xcbf2_9ce4_8422_2325;
+                for b in b"Title\nBody" {
+                    x ^= u64::from(*b);
+                    x = x.wrapping_mul(0x0000_0100_0000_01b3);
+                }
+                x
+            })
+        );
+        assert_ne!(h, Article::identity(None, "Title", "Body!"));
+        assert_ne!(
+            Article::identity(None, "a", "b\n\nc"),
+            Article::identity(None, "a\nb", "c")
+        );
+        assert_eq!(Article::identity(Some("  "), "Title", "Body"), h);
+    }
+
+    #[test]
+    fn identity_survives_moves_and_resaves() {
+        let (a, _) = events("one/x.txt", b"Judul\nSatu.\nDua.");
+        let (b, _) = events(
+            "two/renamed.txt",
+            b"\xEF\xBB\xBFJudul\r\n\r\nSatu.  \r\n\r\nDua.\r\n",
+        );
+        let (c, _) = events(
+            "j.json",
+            br#"{"title": "Judul", "body": ["Satu.", "Dua."]}"#,
+        );
+        assert_eq!(a[0].id, b[0].id);
+        assert_eq!(a[0].id, c[0].id);
+    }
+
+    #[test]
+    fn unknown_extensions_are_sniffed() {
+        let (a, p) = events("noext", br#"{"title": "J", "body": "x"}"#);
+        assert!(p.is_empty() && a[0].title == "J");
+        let (a, _) = events("feed.log", b"{\"title\": \"A\"}\n{\"title\": \"B\"}\n");
+        assert_eq!(a.len(), 2);
+        let (a, _) = events("note.markdown2", b"# Heading **bold**\n\ntext");
+        assert_eq!(a[0].title, "Heading bold");
+        let (a, _) = events("README", b"Plain title\nplain body");
+        assert_eq!(a[0].title, "Plain title");
+        let (_, p) = events("image.png", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0");
+        assert!(p[0].reason.contains("binary"), "{p:?}");
+        assert_eq!(
+            Format::from_path(Path::new("A.JSONL")),
+            Some(Format::JsonLines)
+        );
+    }
+
+    #[test]
+    fn json_with_bom_or_utf16() {
+        let (a, p) = events("b.json", b"\xEF\xBB\xBF{\"title\": \"Bom\"}");
+        assert!(p.is_empty(), "{p:?}");
+        assert_eq!(a[0].title, "Bom");
+        let mut be = vec![0xFE, 0xFF];
+        be.extend(
+            "{\"title\": \"Enam belas\"}"
+                .encode_utf16()
+                .flat_map(u16::to_be_bytes),
+        );
+        let (a, _) = events("u.json", &be);
+        assert_eq!(a[0].title, "Enam belas");
+    }
+
+    #[test]
+    fn escape_sequences_in_markdown_front_matter_and_body() {
+        let (a, _) = events(
+            "e.md",
+            b"---\ntitle: T\x1b]2;x\x07\nauthor: A\x1b[1m\nsource: S\xc2\x9d0;y\xc2\x9c\nlang: en\xe2\x80\xae\n---\nBody \x1b[2Jtext \x1bc\n",
+        );
+        let a = &a[0];
+        assert_eq!(a.title, "T");
+        assert_eq!(a.author.as_deref(), Some("A"));
+        assert_eq!(a.source.as_deref(), Some("S"));
+        assert_eq!(a.lang.as_deref(), Some("en"));
+        assert_eq!(a.body, "Body text");
+    }
+
+    #[test]
+    fn published_timestamps_order_across_zones() {
+        let mk = |d: &str| Article {
+            published: Some(d.to_owned()),
+            ..Article::default()
+        };
+        assert!(
+            mk("2024-03-01T06:00:00+07:00").published_timestamp()
+                < mk("2024-03-01T00:00:00Z").published_timestamp()
+        );
+        assert_eq!(Article::default().published_timestamp(), None);
+    }
+
+    #[test]
+    fn load_all_reports_in_order() {
+        let t = tempfile::tempdir().unwrap();
+        std::fs::write(t.path().join("a.txt"), "A\nx").unwrap();
+        std::fs::write(t.path().join("b.json"), "{").unwrap();
+        std::fs::write(t.path().join("c.txt"), "C\nx").unwrap();
+        let (arts, probs) = load_all(&[t.path().to_path_buf()], &LoadOptions::default());
+        assert_eq!(
+            arts.iter().map(|a| a.title.as_str()).collect::<Vec<_>>(),
+            ["A", "C"]
+        );
+        assert_eq!(probs.len(), 1);
+        assert!(
+            probs[0].reason.starts_with("line 1, column 1: EOF"),
+            "{probs:?}"
+        );
+    }
+
+    #[test]
+    fn random_markup_soup_never_panics_and_stays_clean() {
+        const TOKENS: &[&str] = &[
+            "[",
+            "]",
+            "(",
+            ")",
+            "`",
+            "```",
+            "*",
+            "_",
+            "~~",
+            "<",
+            ">",
+            "&#",
+            "&amp;",
+            ";",
+            "!",
+            "\x1b",
+            "\x1b[",
+            "\x1b]",
+            "\x07",
+            "\n",
+            "\n\n",
+            "# ",
+            "---\n",
+            "{",
+            "}",
+            "\"",
+            ":",
+            ",",
+            "[1,",
+            "é",
+            "中",
+            "\u{9b}",
+            "\u{202e}",
+            " ",
+            "word",
+            "\r",
+            "> ",
+            "- ",
+            "1. ",
+            "|",
+            "\\",
+            "\t",
+            "title",
+            "body",
+            "\"title\": ",
+            "\u{feff}",
+            "<!--",
+            "-->",
+            "http://x",
+        ];
+        let mut x: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut articles = 0;
+        for round in 0..20_000 {
+            let mut text = String::new();
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let len = (x % 60) as usize;
+            for _ in 0..len {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                text.push_str(TOKENS[(x % TOKENS.len() as u64) as usize]);
+            }
+            let name = ["a.txt", "a.md", "a.json", "a.jsonl", "noext"][round % 5];
+            for ev in parse_bytes(Path::new(name), text.clone().into_bytes()) {
+                if let LoadEvent::Article(a) = ev {
+                    articles += 1;
+                    let fields = [
+                        Some(&a.title),
+                        a.author.as_ref(),
+                        a.published.as_ref(),
+                        a.source.as_ref(),
+                        a.url.as_ref(),
+                        a.lang.as_ref(),
+                        Some(&a.body),
+                    ];
+                    for f in fields.into_iter().flatten().chain(&a.notes) {
+                        assert!(
+                            !f.chars().any(|c| crate::text::is_forbidden(c) || c == '\t'),
+                            "{name} {text:?} -> {f:?}"
+                        );
+                    }
+                    assert!(!a.title.is_empty() && !a.title.contains('\n'), "{text:?}");
+                    assert!(
+                        !a.body.starts_with('\n') && !a.body.ends_with('\n'),
+                        "{text:?}"
+                    );
+                    for p in a.body.split("\n\n").filter(|_| !a.body.is_empty()) {
+                        assert!(
+                            !p.is_empty() && !p.contains('\n'),
+                            "{text:?} -> {:?}",
+                            a.body
+                        );
+                    }
+                }
+            }
+        }
+        assert!(articles > 5_000, "the soup should mostly load: {articles}");
     }
 }

@@ -25,6 +25,10 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Print the loaded articles, one per line (path, title, published, lang; tab separated).
+    #[command(
+        after_help = "Problems go to standard error as `sorot: PATH: reason`, followed by a count.\n\
+        Exit status: 0 when it ran, even if some files had problems; 1 when nothing at all could be read."
+    )]
     List {
         /// Output format.
         #[arg(long, value_enum, default_value_t = ListFormat::Tsv)]
@@ -74,6 +78,21 @@ pub enum Command {
         /// Write `token<TAB>gold<TAB>predicted` lines here.
         #[arg(long)]
         predictions: Option<PathBuf>,
+    },
+    /// Download feeds (RSS, Atom, JSON Feed) and store each new item as a `.json` article.
+    Fetch {
+        /// Feed URLs (http or https).
+        #[arg(required = true)]
+        urls: Vec<String>,
+        /// Folder to store the articles in (created when missing).
+        #[arg(long)]
+        into: PathBuf,
+        /// Give up on a feed after this many seconds (connect, redirects and download).
+        #[arg(long, default_value_t = 15.0)]
+        timeout: f64,
+        /// Largest feed accepted, in bytes.
+        #[arg(long, default_value_t = 10 * 1024 * 1024)]
+        max_bytes: u64,
     },
 }
 
@@ -190,5 +209,11 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
             file,
             predictions,
         }) => crate::commands::eval::run(lang.into(), &file, predictions.as_deref()),
+        Some(Command::Fetch {
+            urls,
+            into,
+            timeout,
+            max_bytes,
+        }) => crate::commands::fetch::run(&urls, &into, timeout, max_bytes),
     }
 }

@@ -5,9 +5,16 @@
 //! Entity spans are byte ranges into the text they came from, always on char
 //! boundaries. Must not: know about the UI or about files other than models.
 
+pub mod conll;
+pub mod decode;
+pub mod features;
+pub mod gazetteer;
 pub mod lang;
+pub mod model;
 pub mod score;
+pub mod tags;
 pub mod token;
+pub mod train;
 
 /// Entity types the models output.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -67,4 +74,39 @@ impl Lang {
             _ => None,
         }
     }
+}
+
+/// Finds the entities of `text` with the embedded model for `lang`:
+/// tokenises, splits sentences, tags the whole text as one document (so the
+/// document-level stage sees every mention), and maps the tags back to byte
+/// spans, in text order. Returns no spans if the model cannot be loaded.
+pub fn recognize(text: &str, lang: Lang) -> Vec<Span> {
+    match model::embedded(lang) {
+        Ok(m) => recognize_with(m, text),
+        Err(_) => Vec::new(),
+    }
+}
+
+/// [`recognize`] with a given model.
+pub fn recognize_with(model: &model::Model, text: &str) -> Vec<Span> {
+    let tokens = token::tokenize(text);
+    let sents = token::sentences(text, &tokens);
+    let words: Vec<Vec<&str>> = sents
+        .iter()
+        .map(|r| tokens[r.clone()].iter().map(|t| t.text(text)).collect())
+        .collect();
+    let refs: Vec<&[&str]> = words.iter().map(|w| &w[..]).collect();
+    let tags = model.tag_document(&refs);
+    let mut out = Vec::new();
+    for (r, t) in sents.iter().zip(&tags) {
+        let toks = &tokens[r.clone()];
+        for (a, b, label) in tags::spans(t) {
+            out.push(Span {
+                start: toks[a].start,
+                end: toks[b - 1].end,
+                label,
+            });
+        }
+    }
+    out
 }

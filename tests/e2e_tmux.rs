@@ -230,3 +230,129 @@ fn e2e_not_a_terminal_is_a_clear_error() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("not") && err.contains("sorot list"), "{err}");
 }
+
+#[test]
+fn e2e_read_and_starred_state_survive_a_restart() {
+    require_tmux!("e2e_read_and_starred_state_survive_a_restart");
+    let s = Session::new("persist");
+    s.start(&fixtures());
+    let screen = s.wait_for("3 articles");
+    assert!(
+        screen.contains("3 unread"),
+        "fresh XDG dirs start unread:\n{screen}"
+    );
+    // Open the first article (marks it read), star it, back, quit.
+    s.keys(&["Enter"]);
+    s.wait_for("2 unread");
+    s.keys(&["s", "Escape"]);
+    s.wait_for("★");
+    s.keys(&["q"]);
+    s.wait_exit();
+    let state = s.home.path().join("data/sorot/state.json");
+    assert!(
+        state.is_file(),
+        "state saved under XDG_DATA_HOME: {}",
+        state.display()
+    );
+
+    s.start(&fixtures());
+    let screen = s.wait_for("3 articles");
+    assert!(
+        screen.contains("2 unread"),
+        "read state restored:\n{screen}"
+    );
+    assert!(screen.contains("★"), "star restored:\n{screen}");
+    // Un-star and mark unread again; that must persist too.
+    s.keys(&["s", "u"]);
+    s.wait_until("star and read cleared", |sc| {
+        sc.contains("3 unread") && !sc.contains("★")
+    });
+    s.keys(&["q"]);
+    s.wait_exit();
+
+    s.start(&fixtures());
+    let screen = s.wait_for("3 articles");
+    assert!(
+        screen.contains("3 unread") && !screen.contains("★"),
+        "{screen}"
+    );
+    s.keys(&["q"]);
+    s.wait_exit();
+}
+
+#[test]
+fn e2e_problems_view_lists_bad_files() {
+    require_tmux!("e2e_problems_view_lists_bad_files");
+    let s = Session::new("problems");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let bad = dir.path().join("broken.json");
+    std::fs::write(&bad, "{\"title\": \"x\",\n  \"body\": }").expect("write fixture");
+    let mut paths = fixtures();
+    paths.push(bad);
+    s.start(&paths);
+    let screen = s.wait_for("1 problem");
+    assert!(screen.contains("3 articles"), "{screen}");
+    s.keys(&["!"]);
+    let screen = s.wait_for("broken.json");
+    assert!(
+        screen.contains("line 2"),
+        "reason with a position:\n{screen}"
+    );
+    // Escape and a key sent together read as Alt+key, as in a real terminal.
+    s.keys(&["Escape"]);
+    s.wait_until("problems view closed", |sc| !sc.contains("Problems ("));
+    s.keys(&["q"]);
+    s.wait_exit();
+}
+
+#[test]
+fn e2e_no_path_opens_the_bundled_samples() {
+    require_tmux!("e2e_no_path_opens_the_bundled_samples");
+    let s = Session::new("bundled");
+    s.start(&[]);
+    let screen = s.wait_until("bundled articles listed", |sc| {
+        sc.contains(" articles · ") && !sc.contains(" 0 articles")
+    });
+    assert!(
+        !screen.contains("problem"),
+        "bundled samples load cleanly:\n{screen}"
+    );
+    s.keys(&["Enter"]);
+    s.wait_for("· reader");
+    s.keys(&["q"]);
+    s.wait_exit();
+}
+
+#[test]
+fn e2e_resizing_reflows_and_too_small_recovers() {
+    require_tmux!("e2e_resizing_reflows_and_too_small_recovers");
+    let s = Session::new("resize");
+    s.start(&fixtures());
+    s.wait_for("3 articles");
+    s.keys(&["Enter"]);
+    s.wait_for("· reader");
+    let resize = |w: &str, h: &str| {
+        let out = s.tmux(&["resize-window", "-t", "main", "-x", w, "-y", h]);
+        assert!(
+            out.status.success(),
+            "resize-window: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    resize("30", "8");
+    s.wait_for("terminal too small");
+    // Narrow: only the focused pane (the reader) is shown, rewrapped.
+    resize("50", "20");
+    let screen = s.wait_until("narrow reader", |sc| {
+        sc.contains("· reader") && !sc.contains("too small")
+    });
+    assert!(
+        !screen.contains("Articles 3/3"),
+        "list hidden at 50 columns:\n{screen}"
+    );
+    assert!(screen.lines().all(|l| l.chars().count() <= 50), "{screen}");
+    resize("100", "30");
+    s.wait_for("Articles 3/3");
+    s.keys(&["q"]);
+    s.wait_exit();
+}

@@ -863,6 +863,43 @@ mod tests {
     }
 
     #[test]
+    fn ten_thousand_articles_load_well_under_a_second() {
+        let dir = tempfile::tempdir().unwrap();
+        let config = CacheConfig::at(dir.path());
+        let word = "Jakarta ";
+        let articles: Vec<Article> = (0..10_000)
+            .map(|i| article(&format!("Berita {i}"), &word.repeat(600)))
+            .collect();
+        let spans: Vec<(usize, usize, Label)> =
+            (0..60).map(|j| (j * 80, j * 80 + 7, Label::Loc)).collect();
+        let mut cache = AnnotationCache::new(&config, "m1");
+        for a in &articles {
+            let key = cache.key(a);
+            cache.insert(key, a, Arc::new(ents(&[(0, 6, Label::Per)], &spans)));
+        }
+        cache.save().unwrap();
+        let t = std::time::Instant::now();
+        let (mut loaded, warnings) = AnnotationCache::open(&config, "m1");
+        let hits = articles
+            .iter()
+            .filter(|a| {
+                let key = loaded.key(a);
+                loaded.get(key, a).is_some()
+            })
+            .count();
+        let elapsed = t.elapsed();
+        assert!(warnings.is_empty());
+        assert_eq!(hits, 10_000);
+        // About 30 ms on an idle core; the bound leaves room for a busy CI.
+        assert!(
+            elapsed < std::time::Duration::from_millis(700),
+            "{elapsed:?}"
+        );
+        let size = std::fs::metadata(dir.path().join(FILE_NAME)).unwrap().len();
+        assert!(size < 3_000_000, "compact: {size} bytes for 610,000 spans");
+    }
+
+    #[test]
     fn hash_is_stable() {
         // Pinned: a change here silently invalidates every user's cache.
         let a = article("Li Lei", "Jakarta");

@@ -4,7 +4,8 @@
 //!
 //! The index takes `(label, key, display name)` mentions, so the caller
 //! decides what counts as one entity: [`plain_mentions`] keys each mention by
-//! its own folded text, and the mention-merging rules (a surname after the
+//! its own folded text ([`plain_counted`] does the same, pre-counted), and
+//! the mention-merging rules (a surname after the
 //! full name, an acronym after its long form) can feed their canonical keys
 //! in through [`EntityIndex::add_mentions`] instead.
 //!
@@ -23,6 +24,11 @@ use super::{ArticleEntities, label_index};
 pub type DocId = u32;
 
 type Sym = u32;
+
+const NONE: u32 = u32::MAX;
+
+/// Surface forms remembered per entity (for choosing its display name).
+const MAX_NAMES: usize = 16;
 
 /// The normalised key of a mention: [`crate::text::fold`] (case and
 /// diacritics ignored), runs of whitespace collapsed to one space, trimmed.
@@ -58,6 +64,35 @@ pub fn plain_mentions<'a>(
         let key = memo.entry(text).or_insert_with(|| entity_key(text)).clone();
         (label, key, text)
     })
+}
+
+/// The plain mentions of `entities` already counted, as
+/// [`EntityIndex::add_counted`] takes them: one `(label, key, name, times)`
+/// per distinct label and surface form, in first-seen order. Counting on
+/// borrowed text before building any key is what makes indexing a warm
+/// library fast (one hash per mention, no allocation).
+pub fn plain_counted(
+    article: &Article,
+    entities: &ArticleEntities,
+) -> Vec<(Label, String, String, u32)> {
+    // std's randomly keyed SipHash on purpose: mention text comes from
+    // untrusted articles, and a fast unkeyed hash could be flooded.
+    let mut seen: HashMap<(Label, &str), usize> = HashMap::new();
+    let mut distinct: Vec<(Label, &str, u32)> = Vec::new();
+    for (label, text) in entities.mentions(article) {
+        let text = text.trim();
+        match seen.get(&(label, text)) {
+            Some(&i) => distinct[i].2 += 1,
+            None => {
+                seen.insert((label, text), distinct.len());
+                distinct.push((label, text, 1));
+            }
+        }
+    }
+    distinct
+        .into_iter()
+        .map(|(label, text, n)| (label, entity_key(text), text.to_owned(), n))
+        .collect()
 }
 
 /// Distinct `(label, key, display name)` mentions with how often each
@@ -161,8 +196,13 @@ impl EntityInfo<'_> {
 #[derive(Debug, Default)]
 pub struct EntityIndex {
     strings: Interner,
-    lookup: HashMap<(Label, Sym), u32>,
+    /// Per interned string, the entry of each label keyed by it (`NONE` when
+    /// absent): a plain array lookup instead of a second hash per mention.
+    by_key: Vec<[u32; 4]>,
     entries: Vec<Entry>,
+    /// Per entry, 1 + its position in the document being added (0: not in
+    /// it); always all zeros between calls.
+    scratch: Vec<u32>,
     /// Per article: the entities it contributed and how often it mentions each.
     docs: HashMap<DocId, Vec<(u32, u32)>>,
     generation: u64,
@@ -177,7 +217,7 @@ impl EntityIndex {
     /// Indexes `article` (as document `doc`) by its plain mentions,
     /// replacing whatever `doc` contributed before.
     pub fn add(&mut self, doc: DocId, article: &Article, entities: &ArticleEntities) {
-        self.add_mentions(doc, plain_mentions(article, entities));
+        self.add_counted(doc, plain_counted(article, entities));
     }
 
     /// Indexes document `doc` from `(label, key, display name)` mentions,
@@ -205,10 +245,18 @@ impl EntityIndex {
                 continue;
             }
             let key_sym = self.strings.intern(&key);
-            let name_sym = self
-                .strings
-                .intern(if name.is_empty() { &key } else { &name });
-            let id = *self.lookup.entry((label, key_sym)).or_insert_with(|| {
+            let name_sym = if name.is_empty() || name == key {
+                key_sym
+            } else {
+                self.strings.intern(&name)
+            };
+            let needed = self.strings.strings.len();
+            if self.by_key.len() < needed {
+                self.by_key.resize(needed, [NONE; 4]);
+            }
+            let slot = &mut self.by_key[key_sym as usize][label_index(label)];
+            if *slot == NONE {
+                *slot = self.entries.len() as u32;
                 self.entries.push(Entry {
                     label,
                     key: key_sym,
@@ -216,25 +264,33 @@ impl EntityIndex {
                     articles: Vec::new(),
                     mentions: 0,
                 });
-                (self.entries.len() - 1) as u32
-            });
+                self.scratch.push(0);
+            }
+            let id = *slot;
             let entry = &mut self.entries[id as usize];
             entry.mentions += u64::from(count);
-            match entry.names.iter_mut().find(|n| n.0 == name_sym) {
-                Some(n) => n.1 += count,
-                None => entry.names.push((name_sym, count)),
+            match entry.names.iter().position(|n| n.0 == name_sym) {
+                Some(i) => entry.names[i].1 += count,
+                // Bounded so that a hostile article spelling one name in
+                // thousands of case variants cannot make this quadratic.
+                None if entry.names.len() < MAX_NAMES => entry.names.push((name_sym, count)),
+                None => {}
             }
             // Several display names can share one key, so the same entry
             // may come more than once.
-            match contributed.iter_mut().find(|c| c.0 == id) {
-                Some(c) => c.1 += count,
-                None => {
+            match self.scratch[id as usize] {
+                0 => {
                     contributed.push((id, count));
+                    self.scratch[id as usize] = contributed.len() as u32;
                     if let Err(pos) = entry.articles.binary_search(&doc) {
                         entry.articles.insert(pos, doc);
                     }
                 }
+                pos => contributed[pos as usize - 1].1 += count,
             }
+        }
+        for &(id, _) in &contributed {
+            self.scratch[id as usize] = 0;
         }
         if !contributed.is_empty() {
             contributed.shrink_to_fit();
@@ -296,7 +352,10 @@ impl EntityIndex {
     /// The entity with this label and key, if any article mentions it.
     pub fn get(&self, label: Label, key: &str) -> Option<EntityInfo<'_>> {
         let sym = self.strings.get(key)?;
-        let id = *self.lookup.get(&(label, sym))?;
+        let id = *self.by_key.get(sym as usize)?.get(label_index(label))?;
+        if id == NONE {
+            return None;
+        }
         let info = self.info(id);
         (!info.articles.is_empty()).then_some(info)
     }
@@ -554,7 +613,40 @@ mod tests {
         );
         let e = index.get(Label::Per, "li lei").unwrap();
         assert_eq!((e.name, e.mentions, e.articles), ("Li Lei", 2, &[7][..]));
+        // Groups as the merging rules produce them arrive counted.
+        index.add_counted(8, vec![(Label::Per, "li lei".into(), "Li Lei".into(), 3)]);
+        let e = index.get(Label::Per, "li lei").unwrap();
+        assert_eq!((e.mentions, e.articles), (5, &[7, 8][..]));
         assert_eq!(index.len(), 1);
+    }
+
+    #[test]
+    fn many_distinct_mentions_stay_fast() {
+        // 50,000 distinct entities and 50,000 case variants of one name in
+        // one article: linear, not quadratic.
+        let mut mentions: Vec<(Label, String, String, u32)> = (0..50_000)
+            .map(|i| (Label::Org, format!("org {i}"), format!("Org {i}"), 1))
+            .collect();
+        for i in 0..50_000u32 {
+            let name: String = format!("{i:016b}")
+                .chars()
+                .map(|c| if c == '1' { 'A' } else { 'a' })
+                .collect();
+            mentions.push((Label::Per, "a".repeat(16), name, 1));
+        }
+        let t = std::time::Instant::now();
+        let mut index = EntityIndex::new();
+        index.add_counted(0, mentions);
+        assert!(
+            t.elapsed() < std::time::Duration::from_secs(5),
+            "{:?}",
+            t.elapsed()
+        );
+        assert_eq!(index.len(), 50_001);
+        assert_eq!(
+            index.get(Label::Per, &"a".repeat(16)).unwrap().mentions,
+            50_000
+        );
     }
 
     #[test]

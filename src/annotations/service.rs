@@ -12,7 +12,7 @@
 //! `cache` are never held while taking another lock.
 
 use std::collections::{BinaryHeap, HashMap};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError, RwLock, RwLockReadGuard};
 use std::thread::JoinHandle;
@@ -22,7 +22,7 @@ use crate::article::Article;
 use crate::ner::Label;
 
 use super::cache::{AnnotationCache, CacheConfig, ContentKey};
-use super::index::{DocId, EntityIndex, count_mentions, plain_mentions};
+use super::index::{DocId, EntityIndex, plain_counted};
 use super::{Annotator, ArticleEntities};
 
 /// What the service tells the UI, drained with [`AnnotationService::try_recv`].
@@ -56,10 +56,11 @@ impl Progress {
     }
 }
 
-/// Turns an article's entities into index mentions `(label, key, display
-/// name)`; see [`super::index`].
+/// Turns an article's entities into counted index mentions `(label, key,
+/// display name, times)` for [`EntityIndex::add_counted`]; see
+/// [`super::index`]. Merged entity groups map to one tuple each.
 pub type MentionFn =
-    Arc<dyn Fn(&Article, &ArticleEntities) -> Vec<(Label, String, String)> + Send + Sync>;
+    Arc<dyn Fn(&Article, &ArticleEntities) -> Vec<(Label, String, String, u32)> + Send + Sync>;
 
 /// Tuning for [`AnnotationService::start_with`].
 #[derive(Clone)]
@@ -68,11 +69,12 @@ pub struct ServiceConfig {
     pub workers: usize,
     /// Rewrite the cache file at most this often while annotating.
     pub flush_interval: Duration,
-    /// How annotations become index entries; [`plain_mentions`] by default.
+    /// How annotations become index entries; [`plain_counted`] by default.
     /// The mention-merging rules plug in here.
     pub mentions: MentionFn,
-    /// Called (from a worker) after each [`Update`] is sent, so an event loop
-    /// can wake up and redraw instead of polling.
+    /// Called (from a worker, with the index locked) after each [`Update`] is
+    /// sent, so an event loop can wake up and redraw instead of polling. Keep
+    /// it cheap, e.g. a send on the event loop's channel.
     pub notify: Option<Arc<dyn Fn() + Send + Sync>>,
 }
 
@@ -81,11 +83,7 @@ impl Default for ServiceConfig {
         ServiceConfig {
             workers: 0,
             flush_interval: Duration::from_secs(5),
-            mentions: Arc::new(|article: &Article, entities: &ArticleEntities| {
-                plain_mentions(article, entities)
-                    .map(|(label, key, name)| (label, key, name.to_owned()))
-                    .collect()
-            }),
+            mentions: Arc::new(plain_counted),
             notify: None,
         }
     }
@@ -138,7 +136,6 @@ struct Queue {
     pending: HashMap<DocId, Pending>,
     next_seq: u64,
     generation: u64,
-    progress: Progress,
 }
 
 impl Queue {
@@ -206,6 +203,10 @@ struct Shared {
     /// one. Only locked while holding `index` for writing.
     applied: Mutex<HashMap<DocId, u64>>,
     stop: AtomicBool,
+    /// Progress counters, atomics so the UI never waits on a lock for them.
+    done: AtomicUsize,
+    cached: AtomicUsize,
+    total: AtomicUsize,
     tx: Sender<Update>,
 }
 
@@ -289,7 +290,17 @@ impl Shared {
             let (entities, cached) = self.entities_for(&job.article);
             // Keys are computed here, in parallel; only the cheap merge into
             // the index is serialised.
-            let mentions = count_mentions((self.mentions)(&job.article, &entities));
+            let mentions = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                (self.mentions)(&job.article, &entities)
+            }))
+            .unwrap_or_else(|_| {
+                self.send(Update::Warning(format!(
+                    "{}: entity merging failed on \"{}\"; its entities are left out of the index",
+                    job.article.path.display(),
+                    job.article.title
+                )));
+                Vec::new()
+            });
             {
                 let mut index = self.index.write().unwrap_or_else(PoisonError::into_inner);
                 let mut applied = lock(&self.applied);
@@ -306,14 +317,11 @@ impl Shared {
                     });
                 }
             }
-            let finished = {
-                let mut q = lock(&self.queue);
-                q.progress.done += 1;
-                if cached {
-                    q.progress.cached += 1;
-                }
-                q.progress.is_complete()
-            };
+            if cached {
+                self.cached.fetch_add(1, Ordering::AcqRel);
+            }
+            let done = self.done.fetch_add(1, Ordering::AcqRel) + 1;
+            let finished = done >= self.total.load(Ordering::Acquire);
             if finished {
                 lock(&self.cache).flush_now = true;
                 self.cache_changed.notify_all();
@@ -442,6 +450,9 @@ impl AnnotationService {
             index: RwLock::new(EntityIndex::new()),
             applied: Mutex::new(HashMap::new()),
             stop: AtomicBool::new(false),
+            done: AtomicUsize::new(0),
+            cached: AtomicUsize::new(0),
+            total: AtomicUsize::new(0),
             tx,
         });
         let spawn = |name: String, f: Box<dyn FnOnce() + Send>| {
@@ -508,7 +519,7 @@ impl AnnotationService {
                             order: seq,
                         },
                     );
-                    q.progress.total += 1;
+                    self.shared.total.fetch_add(1, Ordering::AcqRel);
                 }
             }
             q.push(id);
@@ -554,7 +565,15 @@ impl AnnotationService {
 
     /// Background progress, for the status bar ("entities 4,200/10,000").
     pub fn progress(&self) -> Progress {
-        lock(&self.shared.queue).progress
+        // `done` first: `total` only grows and is counted before the job
+        // exists, so the snapshot never shows done > total.
+        let done = self.shared.done.load(Ordering::Acquire);
+        let cached = self.shared.cached.load(Ordering::Acquire);
+        Progress {
+            done,
+            cached,
+            total: self.shared.total.load(Ordering::Acquire),
+        }
     }
 
     /// The library's entity index so far (read lock: keep it briefly, e.g.
@@ -564,6 +583,17 @@ impl AnnotationService {
             .index
             .read()
             .unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The index, unless a worker is writing to it right now: lets a frame
+    /// fall back to what it drew last time instead of waiting (a worker
+    /// preempted mid-write on a busy machine could otherwise stall a frame).
+    pub fn try_index(&self) -> Option<RwLockReadGuard<'_, EntityIndex>> {
+        match self.shared.index.try_read() {
+            Ok(guard) => Some(guard),
+            Err(std::sync::TryLockError::Poisoned(p)) => Some(p.into_inner()),
+            Err(std::sync::TryLockError::WouldBlock) => None,
+        }
     }
 
     /// The model version the annotations are made with.
@@ -602,7 +632,6 @@ impl Drop for AnnotationService {
 mod tests {
     use super::*;
     use crate::ner::{Lang, Span};
-    use std::sync::atomic::AtomicUsize;
 
     /// Every capitalised word is an entity: ORG when all capitals, PER
     /// otherwise. Counts its calls.
@@ -796,6 +825,32 @@ mod tests {
     }
 
     #[test]
+    fn a_corrupt_cache_file_is_reported_and_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join(super::super::cache::FILE_NAME);
+        std::fs::write(&file, b"SOROTAC1\x05caps").unwrap();
+        let calls = Arc::new(AtomicUsize::new(0));
+        let service =
+            AnnotationService::start(capitals(calls.clone()), CacheConfig::at(dir.path()), 2);
+        service.submit(library(10));
+        let updates = wait_complete(&service);
+        let warnings: Vec<&String> = updates
+            .iter()
+            .filter_map(|u| match u {
+                Update::Warning(w) => Some(w),
+                Update::Annotated { .. } => None,
+            })
+            .collect();
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert!(warnings[0].contains("annotations.bin") && warnings[0].contains("truncated"));
+        assert_eq!(annotated_ids(&updates).len(), 10);
+        drop(service);
+        let (cache, warnings) = AnnotationCache::open(&CacheConfig::at(dir.path()), "caps-1");
+        assert!(warnings.is_empty(), "replaced by a good file: {warnings:?}");
+        assert_eq!(cache.len(), 10);
+    }
+
+    #[test]
     fn annotate_now_consults_the_cache() {
         let calls = Arc::new(AtomicUsize::new(0));
         let service =
@@ -848,6 +903,28 @@ mod tests {
                 .iter()
                 .any(|u| matches!(u, Update::Warning(w) if w.contains("Story 1")))
         );
+
+        // The same for a panicking mention-merging function.
+        let service = AnnotationService::start_with(
+            capitals(Arc::new(AtomicUsize::new(0))),
+            CacheConfig::in_memory(),
+            ServiceConfig {
+                workers: 1,
+                mentions: Arc::new(|a: &Article, e: &ArticleEntities| {
+                    assert!(a.id != "a2", "merging bug");
+                    plain_counted(a, e)
+                }),
+                ..ServiceConfig::default()
+            },
+        );
+        service.submit(library(4));
+        let updates = wait_complete(&service);
+        assert!(
+            updates
+                .iter()
+                .any(|u| matches!(u, Update::Warning(w) if w.contains("merging failed")))
+        );
+        assert_eq!(service.index().doc_count(), 3);
     }
 
     #[test]

@@ -10,8 +10,11 @@ use crate::article::{Article, Problem};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LoadedArticle {
     pub article: Article,
-    /// `text::fold` of the title, a newline, and the body.
+    /// `text::fold` of the title, a newline, and the body (computed with
+    /// the equivalent, faster [`crate::app::find::fold_fast`]).
     pub folded: String,
+    /// [`Article::published_timestamp`], parsed once for sorting.
+    pub timestamp: Option<i64>,
 }
 
 impl LoadedArticle {
@@ -22,7 +25,8 @@ impl LoadedArticle {
         key.push('\n');
         key.push_str(&article.body);
         LoadedArticle {
-            folded: crate::text::fold(&key),
+            folded: crate::app::find::fold_fast(&key),
+            timestamp: article.published_timestamp(),
             article,
         }
     }

@@ -6,14 +6,17 @@ use super::Draft;
 
 /// Parses decoded plain text.
 pub(crate) fn parse(text: &str) -> Draft {
-    // Sanitise before splitting so an escape sequence is removed whole even
-    // when it would otherwise be cut at a line end.
-    let text = crate::text::sanitize_cow(text);
-    let mut lines = text.split('\n').filter(|l| !l.trim().is_empty());
-    let title = lines.next().map(str::to_owned);
+    // Sanitising line by line equals sanitising the whole text (no escape
+    // sequence survives a newline), and must come before the emptiness test
+    // so a line holding only an escape sequence is not taken as the title.
+    let mut lines = text
+        .split('\n')
+        .map(|l| crate::text::sanitize_cow(l).into_owned())
+        .filter(|l| !l.trim().is_empty());
+    let title = lines.next();
     Draft {
         title,
-        paragraphs: lines.map(str::to_owned).collect(),
+        paragraphs: lines.collect(),
         ..Draft::default()
     }
 }
@@ -84,6 +87,25 @@ mod tests {
         );
         assert_eq!(a.title, "Title");
         assert_eq!(a.body, "Body red evil");
+    }
+
+    #[test]
+    fn a_line_of_only_escapes_is_not_the_title() {
+        let a = one("e.txt", b"\x1b]0;owned\x07\x1b[2J\nReal title\nBody");
+        assert_eq!(a.title, "Real title");
+        assert_eq!(a.body, "Body");
+    }
+
+    #[test]
+    fn a_400000_word_line_loads_promptly() {
+        let mut text = String::from("Long\n");
+        for i in 0..400_000 {
+            text.push_str(if i % 7 == 0 { "kata\u{a0} " } else { "word " });
+        }
+        let start = std::time::Instant::now();
+        let a = one("long.txt", text.as_bytes());
+        assert_eq!(a.body.split(' ').count(), 400_000);
+        assert!(start.elapsed().as_secs() < 2, "{:?}", start.elapsed());
     }
 
     #[test]

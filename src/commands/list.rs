@@ -111,7 +111,8 @@ fn write_article(out: &mut impl Write, a: &Article, format: ListFormat) -> io::R
                 "url": a.url,
                 "id": a.id,
             });
-            serde_json::to_writer(&mut *out, &obj).map_err(io::Error::other)?;
+            // `From` keeps the kind of an I/O error, so a closed pipe stays a closed pipe.
+            serde_json::to_writer(&mut *out, &obj).map_err(io::Error::from)?;
             out.write_all(b"\n")
         }
     }
