@@ -179,7 +179,7 @@ fn convert(path: &Path, feed: &Feed, notes: &[String]) -> ParsedFeed {
         .iter()
         .enumerate()
         .filter_map(|(i, e)| {
-            let (paragraphs, links) = body(e);
+            let (paragraphs, links) = body(e, link(e).as_deref());
             let title = e.title.as_ref().and_then(text_line);
             if title.is_none() && paragraphs.is_empty() {
                 return None;
@@ -214,25 +214,25 @@ fn convert(path: &Path, feed: &Feed, notes: &[String]) -> ParsedFeed {
 
 /// The item's full content when it has any text, else its summary, with
 /// the links numbered in it.
-fn body(e: &Entry) -> (Vec<String>, Vec<String>) {
+fn body(e: &Entry, base: Option<&str>) -> (Vec<String>, Vec<String>) {
     if let Some(content) = &e.content
         && let Some(text) = &content.body
     {
-        let paras = to_paragraphs(text, content.content_type.as_ref());
+        let paras = to_paragraphs(text, content.content_type.as_ref(), base);
         if !paras.0.is_empty() {
             return paras;
         }
     }
     e.summary
         .as_ref()
-        .map(|s| to_paragraphs(&s.content, s.content_type.as_ref()))
+        .map(|s| to_paragraphs(&s.content, s.content_type.as_ref(), base))
         .unwrap_or_default()
 }
 
 /// Plain text keeps its blank-line paragraphs; anything else is treated as
 /// HTML, because feeds label HTML inconsistently and reducing plain text as
 /// HTML only costs a literal `<` now and then.
-fn to_paragraphs(text: &str, mime: &str) -> (Vec<String>, Vec<String>) {
+fn to_paragraphs(text: &str, mime: &str, base: Option<&str>) -> (Vec<String>, Vec<String>) {
     if mime.starts_with("text/plain") {
         let paras = text
             .split("\n\n")
@@ -241,7 +241,7 @@ fn to_paragraphs(text: &str, mime: &str) -> (Vec<String>, Vec<String>) {
             .collect();
         (paras, Vec::new())
     } else {
-        html_to_paragraphs_links(text)
+        html_to_paragraphs_links(text, base)
     }
 }
 

@@ -81,14 +81,21 @@ pub fn html_to_paragraphs(html: &str) -> Vec<String> {
     reduce(html).paragraphs
 }
 
-/// [`html_to_paragraphs`] with the numbered links (see [`Page::links`]).
-pub fn html_to_paragraphs_links(html: &str) -> (Vec<String>, Vec<String>) {
-    let p = reduce(html);
+/// [`html_to_paragraphs`] with the numbered links (see [`Page::links`]);
+/// relative links resolve against `base` (e.g. a feed item's link).
+pub fn html_to_paragraphs_links(html: &str, base: Option<&str>) -> (Vec<String>, Vec<String>) {
+    let p = reduce_with_base(html, base);
     (p.paragraphs, p.links)
 }
 
 /// Reduces an HTML document to a [`Page`] (see [`html_to_paragraphs`]).
 pub fn reduce(html: &str) -> Page {
+    reduce_with_base(html, None)
+}
+
+/// [`reduce`], resolving relative links against `base`, else against the
+/// page's own canonical URL.
+pub fn reduce_with_base(html: &str, base: Option<&str>) -> Page {
     let tokenizer = Tokenizer::new(Collector::default(), TokenizerOpts::default());
     let input = BufferQueue::default();
     input.push_back(StrTendril::from_slice(html));
@@ -98,7 +105,7 @@ pub fn reduce(html: &str) -> Page {
         let _ = tokenizer.feed(&input);
     }
     tokenizer.end();
-    tokenizer.sink.state.into_inner().finish()
+    tokenizer.sink.state.into_inner().finish(base)
 }
 
 /// Parses a saved HTML page into an article: title from `<title>` (else
@@ -249,7 +256,7 @@ struct State {
     in_main: Vec<String>,
     meta: Meta,
     canonical: Option<String>,
-    /// The kept `href` of the `<a>` being read, when it has one.
+    /// The `href` of the `<a>` being read, when it has one.
     anchor: Option<String>,
     /// Every kept `href` met, in order; paragraphs hold [`LINK_OPEN`]
     /// index [`LINK_CLOSE`] where each ended, renumbered in `finish` for the
@@ -264,7 +271,7 @@ const LINK_CLOSE: char = '\u{E001}';
 
 /// Replaces provisional markers in `paragraphs` with ` [N]`, numbering the
 /// links in the order they appear there.
-fn number_links(paragraphs: &mut [String], hrefs: &[String]) -> Vec<String> {
+fn number_links(paragraphs: &mut Vec<String>, hrefs: &[Option<String>]) -> Vec<String> {
     let mut links = Vec::new();
     for p in paragraphs.iter_mut() {
         if !p.contains(LINK_OPEN) {
@@ -283,6 +290,7 @@ fn number_links(paragraphs: &mut [String], hrefs: &[String]) -> Vec<String> {
                 .parse::<usize>()
                 .ok()
                 .and_then(|i| hrefs.get(i))
+                .and_then(Option::as_deref)
                 .and_then(|u| crate::article::links::number(&mut links, u));
             if let Some(n) = n {
                 // Link text ending in a space already has one before the marker.
@@ -296,8 +304,11 @@ fn number_links(paragraphs: &mut [String], hrefs: &[String]) -> Vec<String> {
             }
         }
         out.push_str(rest);
-        *p = out;
+        // A dropped marker can leave doubled, leading or trailing spaces,
+        // or nothing at all (a paragraph that was only an unusable link).
+        *p = clean(&out);
     }
+    paragraphs.retain(|p| !p.is_empty());
     links
 }
 
@@ -379,7 +390,11 @@ impl State {
             "a" => {
                 // `<a>` cannot nest: a new one ends the last.
                 self.close_anchor();
-                self.anchor = attr("href").and_then(|h| crate::article::links::clean_url(&h));
+                // Kept raw: relative ones resolve in `finish`, once the
+                // page's own URL is known.
+                self.anchor = attr("href")
+                    .map(|h| h.trim().to_owned())
+                    .filter(|h| !h.is_empty() && h.len() <= crate::article::links::MAX_URL);
             }
             "link" if self.canonical.is_none() => {
                 let canonical = attr("rel").is_some_and(|r| {
@@ -467,7 +482,7 @@ impl State {
         }
     }
 
-    fn finish(mut self) -> Page {
+    fn finish(mut self, base: Option<&str>) -> Page {
         self.close_anchor();
         self.flush();
         let clean = |s: &str| Some(clean(s)).filter(|t| !t.is_empty());
@@ -485,7 +500,13 @@ impl State {
         if let Some(url) = self.canonical {
             meta.url = Some(url);
         }
-        let links = number_links(&mut paragraphs, &self.hrefs);
+        let base = base.or(meta.url.as_deref());
+        let hrefs: Vec<Option<String>> = self
+            .hrefs
+            .iter()
+            .map(|h| crate::article::links::resolve(base, h))
+            .collect();
+        let links = number_links(&mut paragraphs, &hrefs);
         Page {
             title: clean(&self.title),
             h1: clean(&self.h1_text),

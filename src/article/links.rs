@@ -45,6 +45,56 @@ pub fn clean_url(raw: &str) -> Option<String> {
     Some(out)
 }
 
+/// `href` made absolute against `base` (the article's own URL) and kept
+/// when [`clean_url`] keeps the result: `//host/p`, `/p`, `?q` and `p`
+/// forms are resolved; fragments (`#x`), other schemes and any `href` when
+/// there is no usable `base` give `None`. Dot segments are left for the
+/// browser to resolve, which it does the same way.
+pub fn resolve(base: Option<&str>, href: &str) -> Option<String> {
+    let href = href.trim();
+    if let Some(u) = clean_url(href) {
+        return Some(u);
+    }
+    if href.is_empty() || href.starts_with('#') {
+        return None;
+    }
+    // A scheme (`javascript:`, `data:`, `ftp:`) before any path character.
+    let first_delim = href.find(['/', '?', '#']).unwrap_or(href.len());
+    if href[..first_delim].contains(':') {
+        return None;
+    }
+    let base = clean_url(base?)?;
+    let lower = base.to_ascii_lowercase();
+    let scheme_end = if lower.starts_with("https://") {
+        8
+    } else if lower.starts_with("http://") {
+        7
+    } else {
+        return None;
+    };
+    let authority_end = base[scheme_end..]
+        .find(['/', '?', '#'])
+        .map_or(base.len(), |i| scheme_end + i);
+    let joined = if let Some(rest) = href.strip_prefix("//") {
+        format!("{}//{rest}", &base[..scheme_end - 2])
+    } else if href.starts_with('/') {
+        format!("{}{href}", &base[..authority_end])
+    } else {
+        let path_end = base[authority_end..]
+            .find(['?', '#'])
+            .map_or(base.len(), |i| authority_end + i);
+        if href.starts_with('?') {
+            format!("{}{href}", &base[..path_end])
+        } else {
+            let dir_end = base[authority_end..path_end]
+                .rfind('/')
+                .map_or(authority_end, |i| authority_end + i);
+            format!("{}/{href}", &base[..dir_end])
+        }
+    };
+    clean_url(&joined)
+}
+
 /// The number of `url` in `links` (1-based), adding it when new: the same
 /// URL linked twice keeps one number. `None` once [`MAX_LINKS`] are taken.
 pub(crate) fn number(links: &mut Vec<String>, url: &str) -> Option<usize> {
@@ -157,6 +207,34 @@ mod tests {
     }
 
     #[test]
+    fn relative_html_and_feed_links_resolve_against_the_page_or_item() {
+        let a = one(
+            "p.html",
+            b"<html><head><link rel=canonical href='https://page.example/news/p.html'></head>\
+              <body><p><a href='/about'>About</a>, <a href='q.html'>Q</a>, <a href='#top'>top</a>.</p></body></html>",
+        );
+        assert_eq!(a.body, "About [1], Q [2], top.");
+        assert_eq!(
+            a.links,
+            [
+                "https://page.example/about",
+                "https://page.example/news/q.html"
+            ]
+        );
+        // Without a URL of its own, a page's relative links stay plain text.
+        let b = one("p.html", b"<p><a href='/about'>About</a> us</p>");
+        assert_eq!(b.body, "About us");
+        assert!(b.links.is_empty());
+        let rss = br#"<?xml version="1.0"?><rss version="2.0"><channel><title>F</title>
+            <item><title>One</title><link>https://f.example/2025/one</link>
+              <description>&lt;a href="/tag/x"&gt;tag&lt;/a&gt; text</description></item>
+            </channel></rss>"#;
+        let f = one("f.xml", rss);
+        assert_eq!(f.body, "tag [1] text");
+        assert_eq!(f.links, ["https://f.example/tag/x"]);
+    }
+
+    #[test]
     fn feed_content_links_are_numbered_per_item() {
         let rss = br#"<?xml version="1.0"?><rss version="2.0"><channel><title>F</title>
             <item><title>One</title><link>https://f.example/1</link>
@@ -199,6 +277,39 @@ mod tests {
             "{:?}",
             b.notes
         );
+    }
+
+    #[test]
+    fn relative_links_resolve_against_the_article_url() {
+        let b = Some("https://news.example/world/asia/story.html?id=3#top");
+        let r = |h: &str| resolve(b, h);
+        assert_eq!(r("/about").as_deref(), Some("https://news.example/about"));
+        assert_eq!(
+            r("//cdn.example/x").as_deref(),
+            Some("https://cdn.example/x")
+        );
+        assert_eq!(
+            r("next.html").as_deref(),
+            Some("https://news.example/world/asia/next.html")
+        );
+        assert_eq!(
+            r("?id=4").as_deref(),
+            Some("https://news.example/world/asia/story.html?id=4")
+        );
+        assert_eq!(
+            r("https://other.example/").as_deref(),
+            Some("https://other.example/")
+        );
+        assert_eq!(
+            resolve(Some("https://host.example"), "p").as_deref(),
+            Some("https://host.example/p")
+        );
+        for bad in ["#frag", "javascript:alert(1)", "data:x", "", "mailto:"] {
+            assert_eq!(r(bad), None, "{bad:?}");
+        }
+        assert_eq!(resolve(None, "/about"), None);
+        assert_eq!(resolve(Some("file:///etc/"), "passwd"), None);
+        assert_eq!(resolve(Some("mailto:a@b.c"), "x"), None);
     }
 
     #[test]
