@@ -96,6 +96,96 @@ pub struct TokInfo {
 impl TokInfo {
     /// Hashes the primitives of `tok`.
     pub fn new(tok: &str, cues: &Cues) -> TokInfo {
+        if tok.is_ascii() {
+            TokInfo::new_ascii(tok.as_bytes(), cues)
+        } else {
+            TokInfo::new_any(tok, cues)
+        }
+    }
+
+    /// [`TokInfo::new`] for ASCII tokens (nearly all of them): one pass over
+    /// the bytes with byte-class tests, giving exactly the values of the
+    /// general path.
+    fn new_ascii(b: &[u8], cues: &Cues) -> TokInfo {
+        const SEED: u64 = 0xcbf2_9ce4_8422_2325;
+        let (mut word, mut lower) = (SEED, SEED);
+        let mut shape = 0x1234_5678u64;
+        let mut short = 0x8765_4321u64;
+        let mut last = 0u64;
+        let mut run = 0;
+        let mut flags = 0u8;
+        let (mut upper, mut letters) = (0usize, 0usize);
+        let mut pre = [0u64; 4];
+        let mut ph = 0x5151u64;
+        for (i, &c) in b.iter().enumerate() {
+            word = mix(word, c as u64);
+            lower = mix(lower, c.to_ascii_lowercase() as u64);
+            let cl = match c {
+                b'A'..=b'Z' => 'X' as u64,
+                b'a'..=b'z' => 'x' as u64,
+                b'0'..=b'9' => 'd' as u64,
+                _ => c as u64,
+            };
+            if cl == last {
+                run += 1;
+            } else {
+                run = 1;
+                short = mix(short, cl);
+            }
+            if run <= 4 {
+                shape = mix(shape, cl);
+            }
+            last = cl;
+            if c.is_ascii_alphabetic() {
+                letters += 1;
+                if c.is_ascii_uppercase() {
+                    upper += 1;
+                    if i == 0 {
+                        flags |= F_INIT_UPPER;
+                    }
+                }
+            } else if c.is_ascii_digit() {
+                flags |= F_DIGIT;
+            }
+            if i < 4 {
+                ph = mix(ph, c as u64);
+                pre[i] = ph;
+            }
+        }
+        let nchars = b.len();
+        if letters > 0 {
+            flags |= F_ALPHA;
+            if upper == letters {
+                flags |= F_ALL_UPPER;
+            }
+        }
+        for (k, p) in pre.iter_mut().enumerate() {
+            if nchars <= k + 1 {
+                *p = 0;
+            }
+        }
+        let mut suf = [0u64; 4];
+        let mut sh = 0x7373u64;
+        for (k, &c) in b.iter().rev().take(4).enumerate() {
+            sh = mix(sh, c.to_ascii_lowercase() as u64);
+            if nchars > k + 1 {
+                suf[k] = sh;
+            }
+        }
+        TokInfo {
+            word,
+            lower,
+            shape,
+            short,
+            pre,
+            suf,
+            flags,
+            cue: cues.get(lower),
+        }
+    }
+
+    /// [`TokInfo::new`] for any token.
+    fn new_any(tok: &str, cues: &Cues) -> TokInfo {
         let word = hash_str(tok);
         let lower = hash_lower(tok);
         let mut shape = 0x1234_5678u64;
@@ -512,6 +602,32 @@ mod tests {
         );
         assert_eq!(TokInfo::new("2016", &c).flags, F_DIGIT);
         assert_eq!(hash_lower("ÉCOLE"), hash_lower("école"));
+        // The ASCII fast path agrees with the general one.
+        for w in [
+            "Jakarta",
+            "U.S.",
+            "a",
+            "",
+            "Co-founder",
+            "2016",
+            "x1Y",
+            "AI",
+            "McDonald's",
+            "--",
+        ] {
+            let (fast, slow) = (TokInfo::new(w, &c), TokInfo::new_any(w, &c));
+            assert_eq!(
+                (
+                    fast.word, fast.lower, fast.shape, fast.short, fast.pre, fast.suf, fast.flags,
+                    fast.cue
+                ),
+                (
+                    slow.word, slow.lower, slow.shape, slow.short, slow.pre, slow.suf, slow.flags,
+                    slow.cue
+                ),
+                "{w}"
+            );
+        }
         // Affixes of a one-letter word are not features.
         assert_eq!(TokInfo::new("a", &c).pre, [0; 4]);
     }
