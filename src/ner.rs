@@ -91,22 +91,13 @@ pub fn recognize(text: &str, lang: Lang) -> Vec<Span> {
 pub fn recognize_with(model: &model::Model, text: &str) -> Vec<Span> {
     let tokens = token::tokenize(text);
     let sents = token::sentences(text, &tokens);
-    let words: Vec<Vec<&str>> = sents
-        .iter()
-        .map(|r| tokens[r.clone()].iter().map(|t| t.text(text)).collect())
-        .collect();
-    let refs: Vec<&[&str]> = words.iter().map(|w| &w[..]).collect();
-    let tags = model.tag_document(&refs);
     let mut out = Vec::new();
-    for (r, t) in sents.iter().zip(&tags) {
-        let toks = &tokens[r.clone()];
-        for (a, b, label) in tags::spans(t) {
-            out.push(Span {
-                start: toks[a].start,
-                end: toks[b - 1].end,
-                label,
-            });
-        }
-    }
+    model.tag_tokens(text, &tokens, &sents, |a, b, label| {
+        out.push(Span {
+            start: tokens[a].start,
+            end: tokens[b - 1].end,
+            label,
+        })
+    });
     out
 }
