@@ -360,7 +360,14 @@ pub fn run_tui(paths: &[PathBuf], opts: &LoadOptions) -> Result<ExitCode, Error>
     let (store, warnings) = StateStore::open_default();
     let state_path = state_label(&store);
     let events = spawn_loader(paths.to_vec(), opts.clone());
-    let mut terminal = ratatui::try_init().map_err(|e| Error::io("setting up the terminal", e))?;
+    let mut terminal = match ratatui::try_init() {
+        Ok(t) => t,
+        Err(e) => {
+            // Raw mode may already be on when entering the alternate screen fails.
+            ratatui::restore();
+            return Err(Error::io("setting up the terminal", e));
+        }
+    };
     let mut app = App::new(store);
     // State trouble (a corrupt file moved aside, no data directory) must
     // not stop the reader, but the user should see it: list it as a problem.

@@ -619,4 +619,108 @@ mod tests {
             "{probs:?}"
         );
     }
+
+    #[test]
+    fn random_markup_soup_never_panics_and_stays_clean() {
+        const TOKENS: &[&str] = &[
+            "[",
+            "]",
+            "(",
+            ")",
+            "`",
+            "```",
+            "*",
+            "_",
+            "~~",
+            "<",
+            ">",
+            "&#",
+            "&amp;",
+            ";",
+            "!",
+            "\x1b",
+            "\x1b[",
+            "\x1b]",
+            "\x07",
+            "\n",
+            "\n\n",
+            "# ",
+            "---\n",
+            "{",
+            "}",
+            "\"",
+            ":",
+            ",",
+            "[1,",
+            "é",
+            "中",
+            "\u{9b}",
+            "\u{202e}",
+            " ",
+            "word",
+            "\r",
+            "> ",
+            "- ",
+            "1. ",
+            "|",
+            "\\",
+            "\t",
+            "title",
+            "body",
+            "\"title\": ",
+            "\u{feff}",
+            "<!--",
+            "-->",
+            "http://x",
+        ];
+        let mut x: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut articles = 0;
+        for round in 0..20_000 {
+            let mut text = String::new();
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let len = (x % 60) as usize;
+            for _ in 0..len {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                text.push_str(TOKENS[(x % TOKENS.len() as u64) as usize]);
+            }
+            let name = ["a.txt", "a.md", "a.json", "a.jsonl", "noext"][round % 5];
+            for ev in parse_bytes(Path::new(name), text.clone().into_bytes()) {
+                if let LoadEvent::Article(a) = ev {
+                    articles += 1;
+                    let fields = [
+                        Some(&a.title),
+                        a.author.as_ref(),
+                        a.published.as_ref(),
+                        a.source.as_ref(),
+                        a.url.as_ref(),
+                        a.lang.as_ref(),
+                        Some(&a.body),
+                    ];
+                    for f in fields.into_iter().flatten().chain(&a.notes) {
+                        assert!(
+                            !f.chars().any(|c| crate::text::is_forbidden(c) || c == '\t'),
+                            "{name} {text:?} -> {f:?}"
+                        );
+                    }
+                    assert!(!a.title.is_empty() && !a.title.contains('\n'), "{text:?}");
+                    assert!(
+                        !a.body.starts_with('\n') && !a.body.ends_with('\n'),
+                        "{text:?}"
+                    );
+                    for p in a.body.split("\n\n").filter(|_| !a.body.is_empty()) {
+                        assert!(
+                            !p.is_empty() && !p.contains('\n'),
+                            "{text:?} -> {:?}",
+                            a.body
+                        );
+                    }
+                }
+            }
+        }
+        assert!(articles > 5_000, "the soup should mostly load: {articles}");
+    }
 }

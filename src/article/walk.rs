@@ -251,7 +251,7 @@ pub(crate) fn read_regular_file(
     size: Option<u64>,
     max_size: u64,
 ) -> Result<(Vec<u8>, Option<FileId>), String> {
-    let file = fs::File::open(path).map_err(|e| format!("cannot open: {}", describe_io(&e)))?;
+    let file = open_nonblocking(path).map_err(|e| format!("cannot open: {}", describe_io(&e)))?;
     let meta = file
         .metadata()
         .map_err(|e| format!("cannot read metadata: {}", describe_io(&e)))?;
@@ -270,6 +270,24 @@ pub(crate) fn read_regular_file(
         return Err(too_large(bytes.len() as u64, max_size));
     }
     Ok((bytes, file_id(&meta)))
+}
+
+/// Opens for reading without blocking: the walk checked the file was
+/// regular, but it may have been replaced by a FIFO since, and opening a
+/// FIFO blocks until a writer appears. The handle's own metadata is checked
+/// next, so such a file is rejected, never read.
+#[cfg(unix)]
+fn open_nonblocking(path: &Path) -> std::io::Result<fs::File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(path)
+}
+
+#[cfg(not(unix))]
+fn open_nonblocking(path: &Path) -> std::io::Result<fs::File> {
+    fs::File::open(path)
 }
 
 #[cfg(unix)]
@@ -400,6 +418,31 @@ mod tests {
             assert_eq!(p.path, fifo);
             assert_eq!(p.reason, "not a regular file (named pipe); not opened");
         }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_fifo_swapped_in_after_the_walk_is_rejected_without_blocking() {
+        let t = tempfile::tempdir().unwrap();
+        let fifo = t.path().join("swapped.txt");
+        let status = std::process::Command::new("mkfifo").arg(&fifo).status();
+        if !status.is_ok_and(|s| s.success()) {
+            eprintln!(
+                "a_fifo_swapped_in_after_the_walk_is_rejected_without_blocking: skipped, no mkfifo"
+            );
+            return;
+        }
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let _ = tx.send(read_regular_file(&fifo, Some(10), 1000).map(|_| ()));
+        });
+        let r = rx
+            .recv_timeout(std::time::Duration::from_secs(10))
+            .expect("opening a FIFO blocked");
+        assert_eq!(
+            r,
+            Err("not a regular file (named pipe); not opened".to_owned())
+        );
     }
 
     #[test]

@@ -151,9 +151,9 @@ pub fn list_capacity_for(rows: u16, item_height: u16) -> usize {
 pub enum LineKind {
     /// Part of the wrapped title; the range is into [`Article::title`].
     Title,
-    /// "by <author>".
+    /// `by AUTHOR`.
     Byline,
-    /// "<source> · <date>".
+    /// `SOURCE · DATE`.
     Dateline,
     /// The entity legend: each type with its count in this article.
     Legend,
