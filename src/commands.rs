@@ -2,5 +2,6 @@
 
 pub mod annotate;
 pub mod eval;
+pub mod fetch;
 pub mod list;
 pub mod train;

@@ -11,7 +11,8 @@
 //! - [`app`]: the reader's state, actions, key map and pure `update`.
 //! - [`ui`]: drawing; reads app state, never does I/O or NER.
 //! - [`cli`]: command-line definitions and dispatch for the thin `main`.
-//! - [`commands`]: the headless subcommands (`list`, `annotate`, `train`, `eval`).
+//! - [`commands`]: the headless subcommands (`list`, `annotate`, `train`, `eval`, `fetch`).
+//! - [`fetch`]: downloading feeds into a folder of article files.
 
 pub mod annotations;
 pub mod app;
@@ -19,6 +20,7 @@ pub mod article;
 pub mod cli;
 pub mod commands;
 pub mod entities;
+pub mod fetch;
 pub mod ner;
 pub mod state;
 pub mod text;
