@@ -113,7 +113,7 @@ impl App {
     /// The links of the article `o`, `L`, `y` and `x` act on.
     fn links_target(&self) -> Option<&Article> {
         let i = match self.focus {
-            Focus::Reader => self.reader.article,
+            Focus::Reader | Focus::Entities => self.reader.article,
             Focus::List => self.list.selected_article(),
         }?;
         self.article(i)
