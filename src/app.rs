@@ -492,6 +492,10 @@ struct AnnotationSync {
     prioritised: Vec<usize>,
     /// The slowest `annotate_now` so far (for the benchmark probe).
     slowest_now: Duration,
+    /// The last drain stopped at its budget with results still waiting, so
+    /// the loop should come back at once instead of sleeping (a warm cache
+    /// delivers thousands of results in one burst).
+    backlog: bool,
 }
 
 /// Feeds the service and takes its results in. Returns whether the state
@@ -528,6 +532,7 @@ fn sync_annotations(app: &mut App, service: &AnnotationService, sync: &mut Annot
     }
     let deadline = Instant::now() + ANNOTATION_BUDGET;
     let mut problems = Vec::new();
+    sync.backlog = false;
     loop {
         let mut batch = Vec::new();
         while batch.len() < ANNOTATION_CHUNK {
@@ -547,6 +552,7 @@ fn sync_annotations(app: &mut App, service: &AnnotationService, sync: &mut Annot
         app.update(Action::EntitiesAnnotated(batch));
         changed = true;
         if Instant::now() >= deadline {
+            sync.backlog = true;
             break;
         }
     }
@@ -657,7 +663,9 @@ fn run_loop(
         }
         // Poll briefly while loading so batches show up promptly; otherwise
         // sleep longer between checks (the wake-up costs nothing visible).
-        let timeout = if app.is_loading() || annotating {
+        let timeout = if sync.backlog {
+            Duration::ZERO
+        } else if app.is_loading() || annotating {
             Duration::from_millis(16)
         } else {
             Duration::from_millis(250)
