@@ -234,6 +234,24 @@ impl Session {
             std::thread::sleep(Duration::from_millis(40));
         }
     }
+
+    /// The dead pane's exit status, once tmux knows it. tmux (3.3a seen here)
+    /// can mark a pane dead before it has reaped the process, and then
+    /// reports an empty status for a while: poll, and give `None` if it never
+    /// arrives, so callers check the status whenever tmux reports one.
+    pub fn exit_status(&self) -> Option<String> {
+        let start = Instant::now();
+        loop {
+            let status = self.format("#{pane_dead_status}");
+            if !status.is_empty() {
+                return Some(status);
+            }
+            if start.elapsed() > WAIT {
+                return None;
+            }
+            std::thread::sleep(Duration::from_millis(40));
+        }
+    }
 }
 
 impl Drop for Session {
