@@ -19,8 +19,10 @@
 //! Times are measured from the start of [`run_tui`].
 
 pub mod action;
+mod configure;
 pub mod find;
 pub mod keymap;
+pub mod keymap_config;
 pub mod state;
 mod update;
 
@@ -239,7 +241,13 @@ impl App {
 }
 
 /// Starts the terminal reader on `paths` (the bundled samples when empty).
-pub fn run_tui(paths: &[PathBuf], opts: &LoadOptions) -> Result<ExitCode, Error> {
+/// `settings` (config, user lists) apply from the first frame; their
+/// problems show in the problems view.
+pub fn run_tui(
+    paths: &[PathBuf],
+    opts: &LoadOptions,
+    settings: crate::config::Settings,
+) -> Result<ExitCode, Error> {
     let started = Instant::now();
     if !std::io::stdout().is_terminal() {
         return Err(Error::Usage(
@@ -258,6 +266,15 @@ pub fn run_tui(paths: &[PathBuf], opts: &LoadOptions) -> Result<ExitCode, Error>
     let events = spawn_loader(paths.to_vec(), opts.clone());
     let mut terminal = ratatui::try_init().map_err(|e| Error::io("setting up the terminal", e))?;
     let mut app = App::new(store);
+    app.configure(&settings, crate::ui::theme_config::no_color_from_env());
+    let mouse = settings.config.mouse;
+    if mouse {
+        // Without capture the terminal keeps the mouse (text selection).
+        let _ = ratatui::crossterm::execute!(
+            std::io::stdout(),
+            ratatui::crossterm::event::EnableMouseCapture
+        );
+    }
     // State trouble (a corrupt file moved aside, no data directory) must
     // not stop the reader, but the user should see it: list it as a problem.
     app.update(Action::ProblemsFound(
@@ -267,6 +284,12 @@ pub fn run_tui(paths: &[PathBuf], opts: &LoadOptions) -> Result<ExitCode, Error>
             .collect(),
     ));
     let outcome = run_loop(&mut terminal, app, &events, probe.map(|p| (p, started)));
+    if mouse {
+        let _ = ratatui::crossterm::execute!(
+            std::io::stdout(),
+            ratatui::crossterm::event::DisableMouseCapture
+        );
+    }
     ratatui::restore();
     if let Some(report) = outcome? {
         eprintln!("{report}");

@@ -3,4 +3,5 @@
 pub mod annotate;
 pub mod eval;
 pub mod list;
+pub mod shell;
 pub mod train;
