@@ -23,6 +23,7 @@ mod configure;
 pub mod find;
 pub mod keymap;
 pub mod keymap_config;
+pub mod mouse;
 pub mod state;
 mod update;
 
@@ -436,6 +437,12 @@ fn run_loop(
                 Event::Resize(w, h) => {
                     app.update(Action::Resize(w, h));
                     dirty = true;
+                }
+                Event::Mouse(m) => {
+                    if let Some(a) = mouse::action_for_mouse(m) {
+                        app.update(a);
+                        dirty = true;
+                    }
                 }
                 ev => {
                     if let Some(key) = ev.as_key_press_event() {
