@@ -91,6 +91,30 @@ fn bench(c: &mut Criterion) {
         });
     });
 
+    // Moving through a library of 10,000 articles: only visible rows are built.
+    let library: Vec<Article> = (0..10_000)
+        .map(|i| Article {
+            id: format!("a{i}"),
+            title: format!("Berita nomor {i} tentang pelabuhan di Surabaya"),
+            source: Some(["Kompas", "Tempo", "Antara"][i % 3].into()),
+            published: Some(format!("2025-{:02}-{:02}", i % 12 + 1, i % 28 + 1)),
+            body: "Isi berita singkat.".into(),
+            ..Article::default()
+        })
+        .collect();
+    let mut app = App::with_articles(library, StateStore::in_memory());
+    app.update(Action::Resize(W, H));
+    let mut terminal = Terminal::new(TestBackend::new(W, H)).unwrap();
+    c.bench_function("list_next_10k_key_and_draw", |b| {
+        b.iter(|| {
+            if app.list().selected + 1 >= app.list().visible.len() {
+                app.update(Action::SelectFirst);
+            }
+            app.handle_key(black_box(key(KeyCode::Char('j'))));
+            terminal.draw(|f| sorot::ui::draw(f, &app)).unwrap();
+        });
+    });
+
     // The one-off cost paid when the width changes: wrap the whole article.
     let (mut app, mut terminal) = opened();
     let mut step: u16 = 0;

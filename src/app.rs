@@ -265,7 +265,14 @@ pub fn run_tui(
     let (store, warnings) = StateStore::open_default();
     let state_path = state_label(&store);
     let events = spawn_loader(paths.to_vec(), opts.clone());
-    let mut terminal = ratatui::try_init().map_err(|e| Error::io("setting up the terminal", e))?;
+    let mut terminal = match ratatui::try_init() {
+        Ok(t) => t,
+        Err(e) => {
+            // Raw mode may already be on when entering the alternate screen fails.
+            ratatui::restore();
+            return Err(Error::io("setting up the terminal", e));
+        }
+    };
     let mut app = App::new(store);
     app.configure(&settings, crate::ui::theme_config::no_color_from_env());
     let mouse = settings.config.mouse;

@@ -14,6 +14,8 @@ use std::sync::{Mutex, mpsc};
 mod bundled;
 mod date;
 pub mod decode;
+pub mod feed;
+pub mod html;
 mod json;
 mod markdown;
 mod txt;
@@ -309,6 +311,10 @@ impl Draft {
 /// normalisation and sanitising all happen here; it never panics on any
 /// input, and every failure is a [`Problem`].
 pub fn parse_bytes(path: &Path, bytes: Vec<u8>) -> Vec<LoadEvent> {
+    // Feeds and HTML pages (see `feed::load`) decode their own bytes.
+    if let Some(events) = feed::load(path, &bytes) {
+        return events;
+    }
     let mut out = Vec::new();
     let decoded = decode::decode(bytes);
     let text = decoded.text;

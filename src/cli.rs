@@ -96,6 +96,21 @@ pub enum Command {
     },
     /// Print the manual page (roff).
     Man,
+    /// Download feeds (RSS, Atom, JSON Feed) and store each new item as a `.json` article.
+    Fetch {
+        /// Feed URLs (http or https).
+        #[arg(required = true)]
+        urls: Vec<String>,
+        /// Folder to store the articles in (created when missing).
+        #[arg(long)]
+        into: PathBuf,
+        /// Give up on a feed after this many seconds (connect, redirects and download).
+        #[arg(long, default_value_t = 15.0)]
+        timeout: f64,
+        /// Largest feed accepted, in bytes.
+        #[arg(long, default_value_t = 10 * 1024 * 1024)]
+        max_bytes: u64,
+    },
 }
 
 /// Shells `sorot completions` writes scripts for.
@@ -253,5 +268,11 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
         Some(Command::Config { default }) => shell::config(default, config.as_deref()),
         Some(Command::Completions { shell: sh }) => shell::completions(sh),
         Some(Command::Man) => shell::man(),
+        Some(Command::Fetch {
+            urls,
+            into,
+            timeout,
+            max_bytes,
+        }) => crate::commands::fetch::run(&urls, &into, timeout, max_bytes),
     }
 }

@@ -2,6 +2,7 @@
 
 pub mod annotate;
 pub mod eval;
+pub mod fetch;
 pub mod list;
 pub mod shell;
 pub mod train;

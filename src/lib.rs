@@ -13,7 +13,8 @@
 //! - [`config`]: the user's config file (settings, themes, keys), validated with line numbers.
 //! - [`user_entities`]: the user's always/never entity lists, applied over the model.
 //! - [`cli`]: command-line definitions and dispatch for the thin `main`.
-//! - [`commands`]: the headless subcommands (`list`, `annotate`, `train`, `eval`).
+//! - [`commands`]: the headless subcommands (`list`, `annotate`, `train`, `eval`, `fetch`).
+//! - [`fetch`]: downloading feeds into a folder of article files.
 
 pub mod annotations;
 pub mod app;
@@ -22,6 +23,7 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod entities;
+pub mod fetch;
 pub mod ner;
 pub mod state;
 pub mod text;

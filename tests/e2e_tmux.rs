@@ -304,3 +304,55 @@ fn e2e_problems_view_lists_bad_files() {
     s.keys(&["q"]);
     s.wait_exit();
 }
+
+#[test]
+fn e2e_no_path_opens_the_bundled_samples() {
+    require_tmux!("e2e_no_path_opens_the_bundled_samples");
+    let s = Session::new("bundled");
+    s.start(&[]);
+    let screen = s.wait_until("bundled articles listed", |sc| {
+        sc.contains(" articles · ") && !sc.contains(" 0 articles")
+    });
+    assert!(
+        !screen.contains("problem"),
+        "bundled samples load cleanly:\n{screen}"
+    );
+    s.keys(&["Enter"]);
+    s.wait_for("· reader");
+    s.keys(&["q"]);
+    s.wait_exit();
+}
+
+#[test]
+fn e2e_resizing_reflows_and_too_small_recovers() {
+    require_tmux!("e2e_resizing_reflows_and_too_small_recovers");
+    let s = Session::new("resize");
+    s.start(&fixtures());
+    s.wait_for("3 articles");
+    s.keys(&["Enter"]);
+    s.wait_for("· reader");
+    let resize = |w: &str, h: &str| {
+        let out = s.tmux(&["resize-window", "-t", "main", "-x", w, "-y", h]);
+        assert!(
+            out.status.success(),
+            "resize-window: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    resize("30", "8");
+    s.wait_for("terminal too small");
+    // Narrow: only the focused pane (the reader) is shown, rewrapped.
+    resize("50", "20");
+    let screen = s.wait_until("narrow reader", |sc| {
+        sc.contains("· reader") && !sc.contains("too small")
+    });
+    assert!(
+        !screen.contains("Articles 3/3"),
+        "list hidden at 50 columns:\n{screen}"
+    );
+    assert!(screen.lines().all(|l| l.chars().count() <= 50), "{screen}");
+    resize("100", "30");
+    s.wait_for("Articles 3/3");
+    s.keys(&["q"]);
+    s.wait_exit();
+}

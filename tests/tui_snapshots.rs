@@ -137,6 +137,14 @@ fn problems_80x24() {
     insta::assert_snapshot!("problems_80x24", draw(&app, 80, 24).backend());
 }
 
+/// The first frame appears before anything has loaded.
+#[test]
+fn loading_80x24() {
+    let mut app = App::new(StateStore::in_memory());
+    app.update(Action::Resize(80, 24));
+    insta::assert_snapshot!("loading_80x24", draw(&app, 80, 24).backend());
+}
+
 #[test]
 fn too_small() {
     let app = app_at(30, 8);
@@ -154,6 +162,40 @@ fn find_highlights_styles_40x12() {
     typed(&mut app, "n");
     let terminal = draw(&app, 40, 12);
     insta::assert_debug_snapshot!("find_styles_40x12", terminal.backend().buffer());
+}
+
+#[test]
+fn current_match_and_unread_marker_use_theme_styles() {
+    let theme = sorot::ui::theme::Theme::default();
+    let mut app = app_at(80, 24);
+    press(&mut app, KeyCode::Enter);
+    typed(&mut app, "/hidayat");
+    let terminal = draw(&app, 80, 24);
+    let buf = terminal.backend().buffer();
+    let row = (0..24u16)
+        .find(|&y| {
+            (0..80u16)
+                .map(|x| buf[(x, y)].symbol())
+                .collect::<String>()
+                .contains("Hidayat")
+        })
+        .expect("match on screen");
+    let x = (0..80u16)
+        .find(|&x| {
+            (0..7u16).all(|k| buf[(x + k, row)].symbol() == &"Hidayat"[k as usize..k as usize + 1])
+        })
+        .expect("match cells");
+    for k in 0..7 {
+        assert_eq!(
+            buf[(x + k, row)].bg,
+            theme.search_current.bg.unwrap(),
+            "cell {k}"
+        );
+    }
+    assert_ne!(buf[(x + 7, row)].bg, theme.search_current.bg.unwrap());
+    // The second article in the list is unread: its marker is styled.
+    assert_eq!(buf[(1, 3)].symbol(), "●");
+    assert_eq!(buf[(1, 3)].fg, theme.unread_marker.fg.unwrap());
 }
 
 #[test]

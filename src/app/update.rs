@@ -198,8 +198,26 @@ impl App {
     }
 
     fn set_list_query(&mut self, query: String) {
-        if self.list.query != query {
-            self.list.query = query;
+        if self.list.query == query {
+            return;
+        }
+        let old = crate::text::fold(&self.list.query);
+        let new = crate::text::fold(&query);
+        self.list.query = query;
+        if !old.is_empty() && new.contains(&old) {
+            // Everything that contains the new query contains the old one,
+            // so narrowing the current (already sorted) list is enough: typing
+            // another letter never re-scans or re-sorts the whole library.
+            let keep = self.list.selected_article();
+            let entries = &self.entries;
+            self.list
+                .visible
+                .retain(|&i| entries[i].folded.contains(&new));
+            self.list.selected = keep
+                .and_then(|k| self.list.visible.iter().position(|&i| i == k))
+                .unwrap_or(0);
+            self.keep_selection_visible();
+        } else {
             self.refresh_list();
         }
     }
@@ -644,6 +662,23 @@ mod tests {
         assert_eq!(titles(&app), ["Chip exports"]);
         key(&mut app, KeyCode::Esc);
         assert!(app.list().query.is_empty());
+    }
+
+    #[test]
+    fn narrowing_a_query_matches_a_fresh_search() {
+        let mut app = app();
+        key(&mut app, KeyCode::Char('/'));
+        typed(&mut app, "a");
+        let wide = titles(&app).len();
+        typed(&mut app, "ri");
+        let narrowed = app.list().visible.clone();
+        app.refresh_list();
+        assert_eq!(narrowed, app.list().visible);
+        assert!(narrowed.len() < wide, "{narrowed:?}");
+        // Deleting widens again, through a full refresh.
+        key(&mut app, KeyCode::Backspace);
+        key(&mut app, KeyCode::Backspace);
+        assert_eq!(titles(&app).len(), wide);
     }
 
     #[test]

@@ -25,13 +25,19 @@ pub struct Document {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConllError {
     pub file: String,
+    /// 1-based line number; 0 when the file could not be read at all.
     pub line: usize,
     pub message: String,
 }
 
 impl std::fmt::Display for ConllError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}:{}: {}", self.file, self.line, self.message)
+        if self.line == 0 {
+            // Not about a line: the file itself could not be read.
+            write!(f, "{}: {}", self.file, self.message)
+        } else {
+            write!(f, "{}:{}: {}", self.file, self.line, self.message)
+        }
     }
 }
 
@@ -188,7 +194,11 @@ mod tests {
         assert!(e.to_string().starts_with("x.txt:2:"));
         let e = parse("a O\n\nb Q-PER\n", "y.txt").unwrap_err();
         assert_eq!(e.line, 3);
-        assert!(read_file(Path::new("/nonexistent/file.txt")).is_err());
+        let e = read_file(Path::new("/nonexistent/file.txt")).unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("/nonexistent/file.txt: cannot read")
+        );
     }
 
     #[test]

@@ -215,6 +215,10 @@ pub struct Buffers {
     pub info: Vec<TokInfo>,
     pub lower: Vec<u64>,
     pub gaz: Vec<u8>,
+    /// Per token: types of training names the word (exact form) occurred inside.
+    pub word_types: Vec<u8>,
+    /// Per token: the word's casing class in the training text.
+    pub casing: Vec<u8>,
 }
 
 /// Per-token feature lists of a sentence, flattened.
@@ -262,6 +266,13 @@ impl Extractor<'_> {
             buf.info.push(ti);
         }
         self.gaz.match_sentence(&buf.lower, &mut buf.gaz);
+        buf.word_types.clear();
+        buf.casing.clear();
+        for t in &buf.info {
+            // Exact form: "AI" must not inherit the types of the name "Ai".
+            buf.word_types.push(self.gaz.word_types(t.word));
+            buf.casing.push(self.gaz.word_casing(t.lower));
+        }
     }
 
     /// Appends the features of the prepared sentence in `buf` to `out`;
@@ -325,6 +336,10 @@ impl Extractor<'_> {
             push(f(22, mix(p1.lower, t.lower)));
             push(f(23, mix(t.lower, n1.lower)));
             push(f(24, mix(mix(p1.short, t.short), n1.short)));
+            push(f(46, at(ii - 3).lower));
+            push(f(47, at(ii + 3).lower));
+            push(f(48, mix(p2.lower, p1.lower)));
+            push(f(49, mix(n1.lower, n2.lower)));
             push(f(25, mix(p1.word, t.short)));
             push(f(26, mix(t.short, n1.word)));
             if i == 0 {
@@ -364,6 +379,15 @@ impl Extractor<'_> {
                     push(f(36, 1));
                 }
             }
+            let wt = buf.word_types[i];
+            for b in 0..4 {
+                if wt & (1 << b) != 0 {
+                    push(f(37, b * 2 + capbit));
+                }
+            }
+            let cc = buf.casing[i] as u64;
+            push(f(38, cc * 4 + capbit * 2 + (i == 0) as u64));
+            push(f(39, mix(cc * 2 + capbit, mix(wt as u64, g as u64))));
             if let Some(d) = doc {
                 let di = d[i];
                 let dp = if i > 0 { d[i - 1].tag } else { 255 };

@@ -165,6 +165,36 @@ impl Gazetteer {
         }
     }
 
+    /// Key of a single word's entry in the word table (a separate key space
+    /// from names, in the same hash table).
+    pub fn word_key(lower: u64, table: u64) -> u64 {
+        mix(mix(0x7a11_5eed_0000_0000 ^ table, lower), table) | 1
+    }
+
+    /// Records that a word (by [`crate::ner::features::hash_str`] of its
+    /// exact form) occurred inside a name of type `label`.
+    pub fn insert_word_type(&mut self, lower: u64, label: Label) {
+        self.insert_hash(Gazetteer::word_key(lower, WORD_TYPES), label_bit(label));
+    }
+
+    /// Type mask of the names a word occurred inside, 0 when none.
+    pub fn word_types(&self, lower: u64) -> u8 {
+        self.get(Gazetteer::word_key(lower, WORD_TYPES))
+    }
+
+    /// Stores a word's casing class (see [`casing_class`]).
+    pub fn insert_word_casing(&mut self, lower: u64, class: u8) {
+        let key = Gazetteer::word_key(lower, WORD_CASING);
+        if self.get(key) == 0 && class != 0 {
+            self.insert_hash(key, class);
+        }
+    }
+
+    /// A word's casing class, 0 when unknown.
+    pub fn word_casing(&self, lower: u64) -> u8 {
+        self.get(Gazetteer::word_key(lower, WORD_CASING))
+    }
+
     /// Serialises as `u32 count` then `(u64 key, u8 mask)` pairs.
     pub fn write(&self, out: &mut Vec<u8>) {
         out.extend_from_slice(&(self.len as u32).to_le_bytes());
@@ -197,6 +227,33 @@ impl Gazetteer {
             g.insert_hash(k, rec[8]);
         }
         Some((g, 4 + n * 9))
+    }
+}
+
+const WORD_TYPES: u64 = 1;
+const WORD_CASING: u64 = 2;
+
+/// How a word is usually written in running text, from counts of its
+/// capitalised and all-lowercase occurrences: 1 never lowercase, 2 rarely
+/// (<10%), 3 sometimes, 4 mostly (>50%), 5 almost always (>90%); 0 when seen
+/// fewer than twice. Lets the model tell "Baru" (sentence-initial common
+/// word) from "Baidu" (a name) without labels.
+pub fn casing_class(capitalised: u32, lowercase: u32) -> u8 {
+    let n = capitalised + lowercase;
+    if n < 2 {
+        return 0;
+    }
+    let r = lowercase as f64 / n as f64;
+    if lowercase == 0 {
+        1
+    } else if r < 0.1 {
+        2
+    } else if r <= 0.5 {
+        3
+    } else if r <= 0.9 {
+        4
+    } else {
+        5
     }
 }
 
@@ -463,6 +520,24 @@ mod tests {
         g2.match_sentence(&lower, &mut out2);
         assert_eq!(out, out2);
         assert!(Gazetteer::read(&bytes[..bytes.len() - 1]).is_none());
+    }
+
+    #[test]
+    fn word_tables_are_separate_key_spaces() {
+        use crate::ner::features::hash_str;
+        let mut g = Gazetteer::new();
+        g.insert_tokens(&["Ai"], Label::Per);
+        g.insert_word_type(hash_str("Ai"), Label::Per);
+        g.insert_word_casing(hash_lower("baru"), casing_class(3, 40));
+        assert_eq!(g.word_types(hash_str("Ai")), 1);
+        assert_eq!(g.word_types(hash_str("AI")), 0, "exact form only");
+        assert_eq!(g.word_casing(hash_lower("baru")), 5);
+        assert_eq!(g.word_casing(hash_lower("ai")), 0);
+        assert_eq!(casing_class(1, 0), 0);
+        assert_eq!(casing_class(5, 0), 1);
+        assert_eq!(casing_class(19, 1), 2);
+        assert_eq!(casing_class(5, 5), 3);
+        assert_eq!(casing_class(2, 8), 4);
     }
 
     #[test]

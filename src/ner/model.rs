@@ -522,6 +522,19 @@ mod tests {
     }
 
     #[test]
+    fn embedded_models_load_and_round_trip() {
+        for lang in [Lang::En, Lang::Id] {
+            let bytes = embedded_bytes(lang);
+            let m = embedded(lang).expect("embedded model loads");
+            assert_eq!(
+                m.to_bytes(),
+                bytes,
+                "{lang:?} model re-serialises identically"
+            );
+        }
+    }
+
+    #[test]
     fn rejects_bad_bytes_without_panicking() {
         let b = tiny().to_bytes();
         assert!(Model::from_bytes(b"nope").is_err());

@@ -13,7 +13,8 @@ use crate::ner::Label;
 use crate::ner::conll::Document;
 use crate::ner::decode::{self, Constraints, Scratch};
 use crate::ner::features::{Buffers, Extractor, SentFeats};
-use crate::ner::gazetteer::{Cues, Gazetteer};
+use crate::ner::features::{hash_lower, hash_str};
+use crate::ner::gazetteer::{Cues, Gazetteer, casing_class};
 use crate::ner::model::{Model, Stage, doc_infos};
 use crate::ner::score::{Report, conlleval};
 use crate::ner::tags::{Scheme, Tag, TagSet};
@@ -30,6 +31,8 @@ pub struct Options {
     pub folds: usize,
     /// 1 = local features only; 2 = add the document-level stage.
     pub stages: usize,
+    /// Perceptrons (differing in shuffling seed) averaged per stage.
+    pub bags: usize,
 }
 
 impl Default for Options {
@@ -41,6 +44,7 @@ impl Default for Options {
             scheme: Scheme::Iob2,
             folds: 10,
             stages: 2,
+            bags: 1,
         }
     }
 }
@@ -145,7 +149,7 @@ impl Perceptron {
         self.c += 1;
     }
 
-    fn averaged(&self) -> Stage {
+    fn averaged_f32(&self) -> (Vec<f32>, Vec<f32>) {
         let c = self.c as f64;
         let avg = |w: &[i32], u: &[i64]| -> Vec<f32> {
             w.iter()
@@ -153,7 +157,12 @@ impl Perceptron {
                 .map(|(&w, &u)| (w as f64 - u as f64 / c) as f32)
                 .collect()
         };
-        Stage::quantise(&avg(&self.w, &self.u), &avg(&self.tw, &self.tu))
+        (avg(&self.w, &self.u), avg(&self.tw, &self.tu))
+    }
+
+    fn averaged(&self) -> Stage {
+        let (w, t) = self.averaged_f32();
+        Stage::quantise(&w, &t)
     }
 }
 
@@ -166,7 +175,7 @@ fn train_stage(
     epochs: usize,
     seed: u64,
     mut after_epoch: impl FnMut(usize, &Perceptron),
-) -> Stage {
+) -> Perceptron {
     let mut p = Perceptron::new(bits, cons.nt);
     let mut order: Vec<usize> = (0..examples.len()).collect();
     let mut rng = Rng::new(seed);
@@ -184,7 +193,51 @@ fn train_stage(
         }
         after_epoch(epoch, &p);
     }
-    p.averaged()
+    p
+}
+
+/// Trains `bags` perceptrons that differ only in their shuffling seed (in
+/// parallel) and averages their weights: a cheap ensemble that smooths out
+/// the order sensitivity of the perceptron. Only the first reports epochs.
+fn train_bagged(
+    examples: &[&Example],
+    bits: u32,
+    cons: &Constraints,
+    epochs: usize,
+    seed: u64,
+    bags: usize,
+    after_epoch: impl FnMut(usize, &Perceptron),
+) -> Stage {
+    let bags = bags.max(1);
+    let results: Vec<(Vec<f32>, Vec<f32>)> = std::thread::scope(|s| {
+        let others: Vec<_> = (1..bags)
+            .map(|b| {
+                s.spawn(move || {
+                    let sd = seed.wrapping_add(1000 * b as u64);
+                    train_stage(examples, bits, cons, epochs, sd, |_, _| {}).averaged_f32()
+                })
+            })
+            .collect();
+        // The first runs here: its progress callback need not be Send.
+        let first = train_stage(examples, bits, cons, epochs, seed, after_epoch).averaged_f32();
+        let mut r = vec![first];
+        r.extend(
+            others
+                .into_iter()
+                .map(|h| h.join().expect("training thread panicked")),
+        );
+        r
+    });
+    let n = results.len() as f32;
+    let mut it = results.into_iter();
+    let (mut w, mut t) = it.next().expect("at least one bag");
+    for (w2, t2) in it {
+        w.iter_mut().zip(&w2).for_each(|(a, b)| *a += b);
+        t.iter_mut().zip(&t2).for_each(|(a, b)| *a += b);
+    }
+    w.iter_mut().for_each(|x| *x /= n);
+    t.iter_mut().for_each(|x| *x /= n);
+    Stage::quantise(&w, &t)
 }
 
 /// Scores IOB2 predictions against gold with conlleval.
@@ -249,15 +302,57 @@ fn add_entities(g: &mut Gazetteer, doc: &Document) {
     for s in &doc.sentences {
         for (a, b, l) in crate::ner::tags::spans(&s.tags) {
             g.insert_tokens(&s.tokens[a..b], l);
+            for t in &s.tokens[a..b] {
+                if t.chars().next().is_some_and(char::is_alphabetic) {
+                    g.insert_word_type(hash_str(t), l);
+                }
+            }
         }
     }
 }
 
+/// Casing classes of every word of the training text (labels unused).
+fn casing_table(docs: &[Document]) -> Vec<(u64, u8)> {
+    let mut counts: std::collections::HashMap<u64, (u32, u32)> = Default::default();
+    for s in docs.iter().flat_map(|d| &d.sentences) {
+        for (i, t) in s.tokens.iter().enumerate() {
+            let Some(c) = t.chars().next() else { continue };
+            if !c.is_alphabetic() {
+                continue;
+            }
+            let e = counts.entry(hash_lower(t)).or_default();
+            if c.is_uppercase() {
+                // Sentence-initial capitals say nothing about the word.
+                if i > 0 {
+                    e.0 += 1;
+                }
+            } else if t.chars().all(|c| !c.is_uppercase()) {
+                e.1 += 1;
+            }
+        }
+    }
+    let mut v: Vec<(u64, u8)> = counts
+        .into_iter()
+        .map(|(h, (c, l))| (h, casing_class(c, l)))
+        .filter(|&(_, k)| k != 0)
+        .collect();
+    v.sort_unstable();
+    v
+}
+
 /// Builds the gazetteer from countries plus the entities of `docs` whose
 /// index is not in fold `skip` (`None`: all of them).
-fn gazetteer(docs: &[Document], folds: usize, skip: Option<usize>) -> Gazetteer {
+fn gazetteer(
+    docs: &[Document],
+    casing: &[(u64, u8)],
+    folds: usize,
+    skip: Option<usize>,
+) -> Gazetteer {
     let mut g = Gazetteer::new();
     g.add_countries();
+    for &(h, k) in casing {
+        g.insert_word_casing(h, k);
+    }
     for (k, d) in docs.iter().enumerate() {
         if skip != Some(k % folds) {
             add_entities(&mut g, d);
@@ -298,12 +393,13 @@ pub fn train(
     let cons = Constraints::new(&tagset);
     let cues = Cues::new();
     let folds = opts.folds.max(2);
-    let full_gaz = gazetteer(docs, folds, None);
+    let casing = casing_table(docs);
+    let full_gaz = gazetteer(docs, &casing, folds, None);
     let fold_gaz: Vec<Gazetteer> = (0..folds)
-        .map(|k| gazetteer(docs, folds, Some(k)))
+        .map(|k| gazetteer(docs, &casing, folds, Some(k)))
         .collect();
     log(&format!(
-        "{} documents, {} sentences, {} tokens; labels {:?}; gazetteer {} names",
+        "{} documents, {} sentences, {} tokens; labels {:?}; gazetteer {} entries",
         docs.len(),
         docs.iter().map(|d| d.sentences.len()).sum::<usize>(),
         docs.iter()
@@ -348,17 +444,25 @@ pub fn train(
 
     log("stage 1 (local features)");
     let refs1: Vec<&Example> = ex1.iter().collect();
-    let stage1 = train_stage(&refs1, opts.bits, &cons, opts.epochs, opts.seed, |e, p| {
-        if !dev.is_empty() {
-            let m = Model::new(
-                tagset.clone(),
-                opts.bits,
-                full_gaz.clone(),
-                vec![p.averaged()],
-            );
-            log(&format!("  epoch {e:2}: dev {}", eval(&m)));
-        }
-    });
+    let stage1 = train_bagged(
+        &refs1,
+        opts.bits,
+        &cons,
+        opts.epochs,
+        opts.seed,
+        opts.bags,
+        |e, p| {
+            if !dev.is_empty() {
+                let m = Model::new(
+                    tagset.clone(),
+                    opts.bits,
+                    full_gaz.clone(),
+                    vec![p.averaged()],
+                );
+                log(&format!("  epoch {e:2}: dev {}", eval(&m)));
+            }
+        },
+    );
     if opts.stages < 2 {
         return Model::new(tagset, opts.bits, full_gaz, vec![stage1]);
     }
@@ -388,7 +492,8 @@ pub fn train(
                             opts.epochs,
                             opts.seed,
                             |_, _| {},
-                        );
+                        )
+                        .averaged();
                         let m =
                             Model::new(tagset.clone(), opts.bits, fold_gaz[k].clone(), vec![st]);
                         for (di, d) in docs.iter().enumerate() {
@@ -441,12 +546,13 @@ pub fn train(
     let refs2: Vec<&Example> = ex2.iter().collect();
 
     log("stage 2 (local + document features)");
-    let stage2 = train_stage(
+    let stage2 = train_bagged(
         &refs2,
         opts.bits,
         &cons,
         opts.epochs,
         opts.seed.wrapping_add(1),
+        opts.bags,
         |e, p| {
             if !dev.is_empty() {
                 let m = Model::new(

@@ -90,9 +90,9 @@ pub fn list_capacity(rows: u16) -> usize {
 pub enum LineKind {
     /// Part of the wrapped title; the range is into [`Article::title`].
     Title,
-    /// "by <author>".
+    /// `by AUTHOR`.
     Byline,
-    /// "<source> · <date>".
+    /// `SOURCE · DATE`.
     Dateline,
     /// Empty line (after the header, between paragraphs).
     Blank,

@@ -70,11 +70,12 @@ impl Widget for StatusBar<'_> {
             let left = format!(" {} ", summary(self.app));
             let mut used = left.width();
             let mut spans = vec![Span::raw(left)];
-            // Hints are added while they fit whole; a cut-off hint helps no one.
+            // Hints are added while they fit whole (a cut-off hint helps no
+            // one); a later, shorter one may still fit, e.g. `? help`.
             for (keys, desc) in self.app.keymap().hints(&self.app.contexts()) {
                 let w = 2 + keys.width() + 1 + desc.width();
                 if used + w > usize::from(area.width) {
-                    break;
+                    continue;
                 }
                 used += w;
                 spans.push(Span::raw("  "));

@@ -1,0 +1,3 @@
+#![no_main]
+//! The json loader on arbitrary bytes (decoding, parsing, normalising).
+libfuzzer_sys::fuzz_target!(|data: &[u8]| sorot_fuzz::checks::loader("json", data));
