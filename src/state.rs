@@ -206,6 +206,17 @@ impl StateStore {
             .open(dir.join("state.lock"))
             .map_err(|e| fail("cannot open the lock file", e))?;
         lock.lock().map_err(|e| fail("cannot lock", e))?;
+        // A file that exists but cannot be read (permissions, I/O error)
+        // would read as empty state below, and the rename would replace it
+        // with only this store's changes: refuse rather than lose it.
+        if let Err(e) = File::open(&path)
+            && e.kind() != std::io::ErrorKind::NotFound
+        {
+            return Err(fail(
+                "cannot read the current file, so it is left as it is",
+                e,
+            ));
+        }
         let mut merged = read_state(&path, &mut self.warnings);
         for c in &self.pending {
             merged.apply(c);

@@ -78,7 +78,7 @@ impl Session {
             cmd.push(' ');
             cmd.push_str(&sh_quote(&p.display().to_string()));
         }
-        let out = self.tmux(&[
+        let args = [
             "new-session",
             "-d",
             "-x",
@@ -88,7 +88,18 @@ impl Session {
             "-s",
             "main",
             &cmd,
-        ]);
+        ];
+        // On a restart the previous server may still be shutting down on
+        // this socket, and a new-session sent to it fails: try again.
+        let start = Instant::now();
+        let mut out = self.tmux(&args);
+        while !out.status.success()
+            && String::from_utf8_lossy(&out.stderr).contains("server exited unexpectedly")
+            && start.elapsed() < WAIT
+        {
+            std::thread::sleep(Duration::from_millis(50));
+            out = self.tmux(&args);
+        }
         assert!(
             out.status.success(),
             "tmux new-session: {}",

@@ -499,24 +499,28 @@ fn reader_shows_hostile_articles_without_any_terminal_effect() {
     check("after loading");
 
     let mut seen = std::collections::BTreeSet::new();
+    let markers_on = |screen: &str| -> Vec<String> {
+        c.good
+            .iter()
+            .filter(|g| screen.contains(&g.body_marker))
+            .map(|g| g.body_marker.clone())
+            .collect()
+    };
     for i in 0..c.good.len() {
         if i > 0 {
             s.keys(&["Escape"]);
             s.wait_for("· list");
             s.keys(&["j"]);
         }
+        // The reader pane still shows the last article until the next one
+        // is drawn: wait for a marker that was not on screen before.
+        let before = markers_on(&s.screen());
         s.keys(&["Enter"]);
-        s.wait_for("· reader");
-        // Wait for the body to be drawn: some body marker on screen.
-        s.wait_until("a body marker", |sc| {
-            c.good.iter().any(|g| sc.contains(&g.body_marker))
+        s.wait_until("the next article's body", |sc| {
+            sc.contains("· reader") && markers_on(sc).iter().any(|m| !before.contains(m))
         });
         let screen = check(&format!("after opening article {}", i + 1));
-        for g in &c.good {
-            if screen.contains(&g.body_marker) {
-                seen.insert(g.body_marker.clone());
-            }
-        }
+        seen.extend(markers_on(&screen));
     }
     let missing: Vec<&str> = c
         .good

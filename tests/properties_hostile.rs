@@ -1,6 +1,7 @@
-//! Property tests for untrusted text: entity spans stay in bounds and on
-//! char boundaries, the reader's layout keeps every character exactly once,
-//! and sanitised text can never drive a terminal.
+//! Property tests for untrusted text: entity spans (the decode path from
+//! tokens, and the recogniser itself) stay in bounds and on char
+//! boundaries, the reader's layout keeps every character exactly once, and
+//! sanitised text can never drive a terminal.
 
 use std::path::Path;
 
@@ -125,6 +126,17 @@ proptest! {
             for m in &g.mentions {
                 prop_assert!(m.start < m.end && m.end <= s.len());
                 prop_assert!(s.is_char_boundary(m.start) && s.is_char_boundary(m.end));
+            }
+        }
+    }
+
+    #[test]
+    fn recognised_spans_are_in_bounds_and_on_char_boundaries(s in hostile_string(200)) {
+        for lang in [sorot::ner::Lang::En, sorot::ner::Lang::Id] {
+            let spans = sorot::ner::recognize(&s, lang);
+            check_spans(&s, &spans)?;
+            for w in spans.windows(2) {
+                prop_assert!(w[0].end <= w[1].start, "overlap {:?}", w);
             }
         }
     }

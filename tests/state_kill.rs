@@ -323,3 +323,38 @@ fn full_state_directory_gives_a_clear_error_and_keeps_the_old_file() {
     s.save().unwrap();
     assert_eq!(read_file(&path).0.len(), 601);
 }
+
+#[test]
+fn an_unreadable_state_file_is_never_overwritten() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("state.json");
+    let original = b"{\"version\": 1, \"read\": [\"someone-elses\"]}\n";
+    std::fs::write(&path, original).unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o000)).unwrap();
+    if std::fs::read(&path).is_ok() {
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+        eprintln!(
+            "skipping an_unreadable_state_file_is_never_overwritten: \
+             file permissions do not bind this user (root)"
+        );
+        return;
+    }
+    let (mut s, warnings) = StateStore::open(&path);
+    assert!(
+        warnings.iter().any(|w| w.contains("cannot read")),
+        "{warnings:?}"
+    );
+    s.set_read("mine", true);
+    let err = s.save().expect_err("saving over an unreadable file");
+    assert!(err.contains("cannot read the current file"), "{err}");
+    assert!(s.is_read("mine") && s.is_dirty());
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+    assert_eq!(std::fs::read(&path).unwrap(), original);
+    s.save().unwrap();
+    let (read, _) = read_file(&path);
+    assert!(
+        read.contains("mine") && read.contains("someone-elses"),
+        "{read:?}"
+    );
+}

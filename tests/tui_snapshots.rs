@@ -230,9 +230,24 @@ fn every_size_up_to_300x100_draws() {
     press(&mut reader, KeyCode::Enter);
     typed(&mut reader, "G");
     states.push(reader);
-    let mut help = App::with_articles(articles, StateStore::in_memory());
+    let mut help = App::with_articles(articles.clone(), StateStore::in_memory());
     typed(&mut help, "?jjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjj");
     states.push(help);
+    // The problems overlay, scrolled, with long paths and reasons.
+    let mut problems = App::with_articles(articles, StateStore::in_memory());
+    problems.update(Action::ProblemsFound(
+        (0..40)
+            .map(|i| Problem {
+                path: format!("/articles/{}/字节跳动-{i}.json", "deep/".repeat(i)).into(),
+                reason: format!(
+                    "line {i}, column 14: expected `,` or `}}` {}",
+                    "é".repeat(i)
+                ),
+            })
+            .collect(),
+    ));
+    typed(&mut problems, "!jjjjjjjjjj");
+    states.push(problems);
     for app in &mut states {
         for w in 1..=300u16 {
             for h in 1..=100u16 {

@@ -127,7 +127,8 @@ pub fn check_spans(text: &str, spans: &[Span]) {
     }
 }
 
-/// Tokeniser, sentence splitter, language detection and mention merging.
+/// Tokeniser, sentence splitter, language detection, the recogniser and
+/// mention merging.
 pub fn tokenizer(data: &[u8]) {
     use sorot::ner::token::{is_space, sentences, tokenize};
     let text = String::from_utf8_lossy(data);
@@ -190,8 +191,25 @@ pub fn tokenizer(data: &[u8]) {
     }
 }
 
-/// Hook for the tagger: runs the recogniser once it is part of sorot.
-fn recognizer(_text: &str) {}
+/// The recogniser (both embedded models): spans in bounds, on char
+/// boundaries, sorted and disjoint, each covering whole tokens.
+pub fn recognizer(text: &str) {
+    use sorot::ner::Lang;
+    let tokens = sorot::ner::token::tokenize(text);
+    for lang in [Lang::En, Lang::Id] {
+        let spans = sorot::ner::recognize(text, lang);
+        check_spans(text, &spans);
+        for w in spans.windows(2) {
+            assert!(w[0].end <= w[1].start, "spans overlap: {w:?}");
+        }
+        for s in &spans {
+            assert!(
+                tokens.iter().any(|t| t.start == s.start) && tokens.iter().any(|t| t.end == s.end),
+                "span {s:?} does not cover whole tokens"
+            );
+        }
+    }
+}
 
 /// Reads a little-endian u16 from the front of `data`.
 fn take_u16(data: &mut &[u8]) -> u16 {
