@@ -14,9 +14,8 @@
 //! DIR instead, so later invocations can re-measure the warm start alone
 //! (the first run is then labelled as such, not as cold).
 //!
-//! The recogniser is chosen in ONE place, [`annotator`]: until the trained
-//! model lands it is a stand-in that does a perceptron's amount of work per
-//! token, and every line of output says so.
+//! The recogniser is chosen in ONE place, [`annotator`]: the real embedded
+//! models, exactly as the reader builds its annotator.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -28,16 +27,17 @@ use sorot::annotations::{
     EntityIndex, Update,
 };
 use sorot::article::{Article, LoadEvent, LoadOptions};
-use sorot::ner::{Label, Lang, Span};
 
-/// The one place that picks the recogniser. To bench the real one, replace
-/// the body with:
-/// `(Annotator::from_parts(sorot::ner::MODEL_VERSION, sorot::ner::lang::detect, sorot::ner::recognize), "real model")`
-/// (using whatever the model's version constant is called).
+/// The one place that picks the recogniser: the real embedded models, as
+/// the reader uses them.
 fn annotator() -> (Annotator, &'static str) {
     (
-        stand_in::annotator(),
-        "STAND-IN annotator (heuristic spans + simulated perceptron work; NOT the real model)",
+        Annotator::from_parts(
+            sorot::ner::model_version(),
+            sorot::ner::lang::detect,
+            sorot::ner::recognize,
+        ),
+        "real embedded model",
     )
 }
 
@@ -344,209 +344,6 @@ fn load(dir: &Path) -> std::io::Result<Vec<Arc<Article>>> {
         LoadEvent::Problem(p) => eprintln!("skipped {p}"),
     });
     Ok(articles)
-}
-
-/// A stand-in recogniser for benchmarking before the trained model exists.
-/// Its spans come from a capitalisation heuristic; its cost comes from doing
-/// what an averaged perceptron does per token (build ~14 feature strings,
-/// hash each, add 9 tag weights from a 4 MB table) plus a Viterbi pass over
-/// 9 BIO tags.
-mod stand_in {
-    use super::*;
-
-    const TAGS: usize = 9;
-    const TABLE_BITS: u32 = 17;
-
-    pub fn annotator() -> Annotator {
-        let weights: Arc<Vec<f32>> = Arc::new({
-            let mut state = 0x2545_F491_4F6C_DD1Du64;
-            (0..(1usize << TABLE_BITS) * TAGS)
-                .map(|_| {
-                    state ^= state << 13;
-                    state ^= state >> 7;
-                    state ^= state << 17;
-                    (state >> 40) as f32 / (1u64 << 24) as f32 - 0.5
-                })
-                .collect()
-        });
-        let w = Arc::clone(&weights);
-        Annotator::from_parts("stand-in-1", detect, move |text: &str, lang: Lang| {
-            recognize(&w, text, lang)
-        })
-    }
-
-    fn detect(text: &str) -> Lang {
-        let id = text
-            .split_whitespace()
-            .filter(|w| matches!(*w, "yang" | "dan" | "di" | "dengan" | "untuk" | "dari"))
-            .count();
-        let en = text
-            .split_whitespace()
-            .filter(|w| matches!(*w, "the" | "and" | "of" | "with" | "for" | "from"))
-            .count();
-        if id > en { Lang::Id } else { Lang::En }
-    }
-
-    fn hash(s: &str) -> u64 {
-        let mut h = 0xcbf2_9ce4_8422_2325u64;
-        for b in s.bytes() {
-            h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
-        }
-        h
-    }
-
-    fn tokens(text: &str) -> Vec<(usize, usize)> {
-        let mut out = Vec::new();
-        let mut start = None;
-        for (i, c) in text.char_indices() {
-            let word = c.is_alphanumeric() || c == '-' || c == '\'';
-            match (word, start) {
-                (true, None) => start = Some(i),
-                (false, Some(s)) => {
-                    out.push((s, i));
-                    start = None;
-                }
-                _ => {}
-            }
-            if !word && !c.is_whitespace() {
-                out.push((i, i + c.len_utf8()));
-            }
-        }
-        if let Some(s) = start {
-            out.push((s, text.len()));
-        }
-        out
-    }
-
-    fn recognize(weights: &[f32], text: &str, lang: Lang) -> Vec<Span> {
-        let toks = tokens(text);
-        let words: Vec<&str> = toks.iter().map(|&(s, e)| &text[s..e]).collect();
-        let mut feat = String::with_capacity(64);
-        let mut scores = vec![[0f32; TAGS]; words.len()];
-        for (i, w) in words.iter().enumerate() {
-            let lower = w.to_lowercase();
-            let prev = if i > 0 { words[i - 1] } else { "<s>" };
-            let next = words.get(i + 1).copied().unwrap_or("</s>");
-            let shape: String = w
-                .chars()
-                .map(|c| {
-                    if c.is_uppercase() {
-                        'X'
-                    } else if c.is_numeric() {
-                        'd'
-                    } else {
-                        'x'
-                    }
-                })
-                .collect();
-            let chars: Vec<char> = lower.chars().collect();
-            let suffix = |n: usize| {
-                chars[chars.len().saturating_sub(n)..]
-                    .iter()
-                    .collect::<String>()
-            };
-            let prefix = |n: usize| chars[..n.min(chars.len())].iter().collect::<String>();
-            let feats = [
-                ("b", String::new()),
-                ("w", lower.clone()),
-                ("s1", suffix(1)),
-                ("s2", suffix(2)),
-                ("s3", suffix(3)),
-                ("p1", prefix(1)),
-                ("p2", prefix(2)),
-                ("p3", prefix(3)),
-                ("sh", shape),
-                ("pw", prev.to_lowercase()),
-                ("nw", next.to_lowercase()),
-                ("pw+w", format!("{}|{lower}", prev.to_lowercase())),
-                ("w+nw", format!("{lower}|{}", next.to_lowercase())),
-                ("lang", lang.code().to_owned()),
-            ];
-            for (name, value) in feats {
-                feat.clear();
-                feat.push_str(name);
-                feat.push('=');
-                feat.push_str(&value);
-                let slot = (hash(&feat) >> (64 - TABLE_BITS)) as usize * TAGS;
-                for (t, s) in scores[i].iter_mut().enumerate() {
-                    *s += weights[slot + t];
-                }
-            }
-        }
-        // Viterbi over 9 tags with a fixed transition matrix.
-        let mut best = vec![[0f32; TAGS]; words.len()];
-        let mut prev_row = [0f32; TAGS];
-        for (row, score) in best.iter_mut().zip(&scores) {
-            for (t, cell) in row.iter_mut().enumerate() {
-                let mut m = f32::MIN;
-                for (p, prev) in prev_row.iter().enumerate() {
-                    let trans = if p == t { 0.1 } else { -0.05 };
-                    m = m.max(prev + trans);
-                }
-                *cell = m + score[t];
-            }
-            prev_row = *row;
-        }
-        std::hint::black_box(&best);
-        heuristic_spans(text, &toks, &words)
-    }
-
-    /// Runs of capitalised words, not at a sentence start unless longer than
-    /// one word; all-capitals and "Bank/Group/..." endings are ORG, known
-    /// places LOC, the rest PER.
-    fn heuristic_spans(text: &str, toks: &[(usize, usize)], words: &[&str]) -> Vec<Span> {
-        let cap = |w: &str| w.chars().next().is_some_and(char::is_uppercase);
-        let mut spans = Vec::new();
-        let mut i = 0;
-        while i < words.len() {
-            if !cap(words[i]) {
-                i += 1;
-                continue;
-            }
-            let mut j = i + 1;
-            while j < words.len()
-                && cap(words[j])
-                && text[toks[j - 1].1..toks[j].0].trim().is_empty()
-            {
-                j += 1;
-            }
-            let sentence_start = i == 0 || matches!(words[i - 1], "." | "!" | "?" | "\"");
-            if !(sentence_start && j == i + 1) {
-                let last = words[j - 1];
-                let acronym = words[i..j]
-                    .iter()
-                    .all(|w| w.chars().all(|c| !c.is_lowercase()));
-                let label = if acronym
-                    || matches!(
-                        last,
-                        "Bank" | "Group" | "Inc" | "Corporation" | "Nations" | "Fund" | "Ministry"
-                    ) {
-                    Label::Org
-                } else if matches!(
-                    last,
-                    "Jakarta"
-                        | "Beijing"
-                        | "Surabaya"
-                        | "Singapore"
-                        | "Indonesia"
-                        | "China"
-                        | "London"
-                        | "Bandung"
-                ) {
-                    Label::Loc
-                } else {
-                    Label::Per
-                };
-                spans.push(Span {
-                    start: toks[i].0,
-                    end: toks[j - 1].1,
-                    label,
-                });
-            }
-            i = j;
-        }
-        spans
-    }
 }
 
 /// Synthetic corpus: ~5 KB articles, alternating English and Indonesian,

@@ -91,22 +91,40 @@ pub fn recognize(text: &str, lang: Lang) -> Vec<Span> {
 pub fn recognize_with(model: &model::Model, text: &str) -> Vec<Span> {
     let tokens = token::tokenize(text);
     let sents = token::sentences(text, &tokens);
-    let words: Vec<Vec<&str>> = sents
-        .iter()
-        .map(|r| tokens[r.clone()].iter().map(|t| t.text(text)).collect())
-        .collect();
-    let refs: Vec<&[&str]> = words.iter().map(|w| &w[..]).collect();
-    let tags = model.tag_document(&refs);
     let mut out = Vec::new();
-    for (r, t) in sents.iter().zip(&tags) {
-        let toks = &tokens[r.clone()];
-        for (a, b, label) in tags::spans(t) {
-            out.push(Span {
-                start: toks[a].start,
-                end: toks[b - 1].end,
-                label,
-            });
-        }
-    }
+    model.tag_tokens(text, &tokens, &sents, |a, b, label| {
+        out.push(Span {
+            start: tokens[a].start,
+            end: tokens[b - 1].end,
+            label,
+        })
+    });
     out
+}
+
+/// A version string for the embedded models, for cache keys: it changes
+/// whenever either model file changes (a 64-bit hash of both, computed once,
+/// about a millisecond), so a retrained model never serves stale cached
+/// annotations.
+pub fn model_version() -> &'static str {
+    static VERSION: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    VERSION.get_or_init(|| {
+        // FNV-1a over 8-byte words: stable across runs and platforms (std's
+        // hasher is neither), and fast enough for 2.5 MB at start-up.
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+        for lang in [Lang::En, Lang::Id] {
+            let bytes = model::embedded_bytes(lang);
+            let mut chunks = bytes.chunks_exact(8);
+            for c in &mut chunks {
+                let mut w = [0u8; 8];
+                w.copy_from_slice(c);
+                h = (h ^ u64::from_le_bytes(w)).wrapping_mul(0x0100_0000_01b3);
+            }
+            for &b in chunks.remainder() {
+                h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+            }
+            h = (h ^ bytes.len() as u64).wrapping_mul(0x0100_0000_01b3);
+        }
+        format!("ner-{h:016x}")
+    })
 }

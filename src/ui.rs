@@ -3,6 +3,8 @@
 //! delegates to one widget per file.
 
 pub mod article_list;
+pub mod entity_index;
+pub mod entity_panel;
 pub mod help;
 pub mod highlight;
 pub mod layout;
@@ -23,7 +25,7 @@ use crate::app::state::{Focus, Overlay};
 /// Draws the whole screen for `app`.
 pub fn draw(frame: &mut Frame, app: &App) {
     let area = frame.area();
-    let Some(panes) = layout::panes(area, app.focus()) else {
+    let Some(panes) = layout::panes_for(area, app.focus(), app.panel().open) else {
         draw_too_small(frame, app, area);
         return;
     };
@@ -39,6 +41,12 @@ pub fn draw(frame: &mut Frame, app: &App) {
             reader,
         );
     }
+    if let Some(panel) = panes.entities {
+        frame.render_widget(
+            entity_panel::EntityPanelWidget::new(app, app.focus() == Focus::Entities),
+            panel,
+        );
+    }
     frame.render_widget(status_bar::StatusBar::new(app), panes.status);
     match app.overlay() {
         (Overlay::None, _) => {}
@@ -48,11 +56,17 @@ pub fn draw(frame: &mut Frame, app: &App) {
         (Overlay::Problems, scroll) => {
             frame.render_widget(problems::Problems::new(app, scroll), overlay_area(area));
         }
+        (Overlay::EntityIndex, _) => {
+            frame.render_widget(
+                entity_index::EntityIndexWidget::new(app),
+                overlay_area(area),
+            );
+        }
     }
 }
 
 /// The box overlays are drawn in: centred, most of the screen.
-fn overlay_area(area: Rect) -> Rect {
+pub fn overlay_area(area: Rect) -> Rect {
     let width = (area.width.saturating_mul(4) / 5).max(area.width.min(38));
     let height = area.height.saturating_sub(2).saturating_mul(9) / 10;
     area.centered(Constraint::Length(width), Constraint::Length(height.max(3)))

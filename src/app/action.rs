@@ -3,13 +3,18 @@
 //! reports through actions too, so [`crate::app::App::update`] is the one
 //! place where state changes.
 
+use std::sync::Arc;
+
+use crate::annotations::ArticleEntities;
 use crate::article::{Article, Problem};
+use crate::ner::Label;
 
 /// An article together with its search key, prepared off the UI thread so
 /// that incremental filtering never has to fold text while a key is handled.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LoadedArticle {
-    pub article: Article,
+    /// Shared, so the annotation workers can read it without a copy.
+    pub article: Arc<Article>,
     /// `text::fold` of the title, a newline, and the body (computed with
     /// the equivalent, faster [`crate::app::find::fold_fast`]).
     pub folded: String,
@@ -27,7 +32,7 @@ impl LoadedArticle {
         LoadedArticle {
             folded: crate::app::find::fold_fast(&key),
             timestamp: article.published_timestamp(),
-            article,
+            article: Arc::new(article),
         }
     }
 }
@@ -117,4 +122,43 @@ pub enum Action {
     ProblemsFound(Vec<Problem>),
     /// The loader has finished.
     LoadingDone,
+    /// Toggle inline highlighting of one entity type.
+    ToggleHighlight(Label),
+    /// Turn all entity highlighting off, or all on when any is off.
+    ToggleAllHighlights,
+    /// Open (and focus) or close the entity panel beside the reader.
+    ToggleEntityPanel,
+    /// Select the next entity in the panel.
+    EntityNext,
+    /// Select the previous entity in the panel.
+    EntityPrev,
+    /// Select the first entity in the panel.
+    EntityFirst,
+    /// Select the last entity in the panel.
+    EntityLast,
+    /// Jump to the selected entity's next mention in the text.
+    NextMention,
+    /// Jump to the selected entity's previous mention in the text.
+    PrevMention,
+    /// Filter the article list to the articles mentioning the selected
+    /// entity (in the panel or the index).
+    FilterByEntity,
+    /// Drop the entity filter of the article list.
+    ClearEntityFilter,
+    /// Show or hide the library's entity index.
+    ToggleEntityIndex,
+    /// Move the entity index selection down one.
+    IndexNext,
+    /// Move the entity index selection up one.
+    IndexPrev,
+    /// Move the entity index selection down one page.
+    IndexPageDown,
+    /// Move the entity index selection up one page.
+    IndexPageUp,
+    /// Show or hide each article's top entities in the list.
+    ToggleTopEntities,
+    /// Entities of loaded articles (by index), from the annotation service.
+    EntitiesAnnotated(Vec<(usize, Arc<ArticleEntities>)>),
+    /// Background annotation progress: `done` of `total` articles.
+    AnnotationProgress { done: usize, total: usize },
 }

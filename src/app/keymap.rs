@@ -22,6 +22,10 @@ pub enum Context {
     Help,
     /// The problems view is open.
     Problems,
+    /// The entity panel has focus.
+    Entities,
+    /// The entity index overlay is open (and no query is being typed).
+    EntityIndex,
 }
 
 impl Context {
@@ -34,6 +38,8 @@ impl Context {
             Context::Search => "Typing a search",
             Context::Help => "Help",
             Context::Problems => "Problems view",
+            Context::Entities => "Entity panel",
+            Context::EntityIndex => "Entity index",
         }
     }
 }
@@ -139,8 +145,9 @@ pub struct KeyMap {
 
 impl Default for KeyMap {
     fn default() -> Self {
+        use crate::ner::Label;
         use Action as A;
-        use Context::{Global, Help, List, Problems, Reader, Search};
+        use Context::{Entities, EntityIndex, Global, Help, List, Problems, Reader, Search};
         use KeyCode as K;
         // (context, key, action, description, shown as a status-bar hint)
         let table: Vec<(Context, Key, Action, &'static str, bool)> = vec![
@@ -177,6 +184,64 @@ impl Default for KeyMap {
                 Key::ch('O'),
                 A::CycleSort,
                 "order by date/title/source",
+                false,
+            ),
+            (
+                Global,
+                Key::ch('1'),
+                A::ToggleHighlight(Label::Per),
+                "highlight people on/off",
+                false,
+            ),
+            (
+                Global,
+                Key::ch('2'),
+                A::ToggleHighlight(Label::Org),
+                "highlight organisations on/off",
+                false,
+            ),
+            (
+                Global,
+                Key::ch('3'),
+                A::ToggleHighlight(Label::Loc),
+                "highlight places on/off",
+                false,
+            ),
+            (
+                Global,
+                Key::ch('4'),
+                A::ToggleHighlight(Label::Misc),
+                "highlight other names on/off",
+                false,
+            ),
+            (
+                Global,
+                Key::ch('H'),
+                A::ToggleAllHighlights,
+                "all highlighting on/off",
+                false,
+            ),
+            (Global, Key::ch('e'), A::ToggleEntityPanel, "entities", true),
+            (
+                Global,
+                Key::ch('E'),
+                A::ToggleEntityIndex,
+                "entity index",
+                false,
+            ),
+            (
+                Global,
+                Key::ch('t'),
+                A::ToggleTopEntities,
+                "top entities in list",
+                false,
+            ),
+            (Global, Key::ch(']'), A::NextMention, "next mention", false),
+            (
+                Global,
+                Key::ch('['),
+                A::PrevMention,
+                "previous mention",
                 false,
             ),
             (List, Key::ch('j'), A::SelectNext, "next article", false),
@@ -234,7 +299,7 @@ impl Default for KeyMap {
                 List,
                 Key::plain(K::Esc),
                 A::ClearSearch,
-                "clear search",
+                "clear search and filter",
                 false,
             ),
             (Reader, Key::ch('j'), A::ScrollDown, "scroll down", false),
@@ -330,6 +395,142 @@ impl Default for KeyMap {
                 false,
             ),
             (Problems, Key::ctrl('c'), A::Quit, "quit", false),
+            (Entities, Key::ch('j'), A::EntityNext, "next entity", false),
+            (
+                Entities,
+                Key::plain(K::Down),
+                A::EntityNext,
+                "next entity",
+                false,
+            ),
+            (
+                Entities,
+                Key::ch('k'),
+                A::EntityPrev,
+                "previous entity",
+                false,
+            ),
+            (
+                Entities,
+                Key::plain(K::Up),
+                A::EntityPrev,
+                "previous entity",
+                false,
+            ),
+            (
+                Entities,
+                Key::ch('g'),
+                A::EntityFirst,
+                "first entity",
+                false,
+            ),
+            (
+                Entities,
+                Key::plain(K::Home),
+                A::EntityFirst,
+                "first entity",
+                false,
+            ),
+            (Entities, Key::ch('G'), A::EntityLast, "last entity", false),
+            (
+                Entities,
+                Key::plain(K::End),
+                A::EntityLast,
+                "last entity",
+                false,
+            ),
+            (Entities, Key::ch('n'), A::NextMention, "next mention", true),
+            (
+                Entities,
+                Key::ch('N'),
+                A::PrevMention,
+                "previous mention",
+                false,
+            ),
+            (
+                Entities,
+                Key::plain(K::Enter),
+                A::FilterByEntity,
+                "articles mentioning it",
+                true,
+            ),
+            (Entities, Key::ch('h'), A::Back, "back to reader", false),
+            (
+                Entities,
+                Key::plain(K::Left),
+                A::Back,
+                "back to reader",
+                false,
+            ),
+            (
+                Entities,
+                Key::plain(K::Esc),
+                A::Back,
+                "back to reader",
+                true,
+            ),
+            (EntityIndex, Key::ch('j'), A::IndexNext, "next entity", true),
+            (
+                EntityIndex,
+                Key::plain(K::Down),
+                A::IndexNext,
+                "next entity",
+                false,
+            ),
+            (
+                EntityIndex,
+                Key::ch('k'),
+                A::IndexPrev,
+                "previous entity",
+                true,
+            ),
+            (
+                EntityIndex,
+                Key::plain(K::Up),
+                A::IndexPrev,
+                "previous entity",
+                false,
+            ),
+            (
+                EntityIndex,
+                Key::plain(K::PageDown),
+                A::IndexPageDown,
+                "page down",
+                false,
+            ),
+            (
+                EntityIndex,
+                Key::ch(' '),
+                A::IndexPageDown,
+                "page down",
+                false,
+            ),
+            (
+                EntityIndex,
+                Key::plain(K::PageUp),
+                A::IndexPageUp,
+                "page up",
+                false,
+            ),
+            (EntityIndex, Key::ch('b'), A::IndexPageUp, "page up", false),
+            (EntityIndex, Key::ch('/'), A::SearchStart, "search", true),
+            (
+                EntityIndex,
+                Key::plain(K::Enter),
+                A::FilterByEntity,
+                "articles mentioning it",
+                true,
+            ),
+            (
+                EntityIndex,
+                Key::plain(K::Esc),
+                A::CloseOverlay,
+                "close",
+                true,
+            ),
+            (EntityIndex, Key::ch('E'), A::CloseOverlay, "close", false),
+            (EntityIndex, Key::ch('q'), A::CloseOverlay, "close", false),
+            (EntityIndex, Key::ctrl('c'), A::Quit, "quit", false),
         ];
         KeyMap {
             bindings: table

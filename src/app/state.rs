@@ -4,12 +4,17 @@
 
 use std::ops::Range;
 
+use crate::entities::EntityGroup;
+use crate::ner::Label;
+
 /// Which pane receives movement keys.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Focus {
     #[default]
     List,
     Reader,
+    /// The entity panel beside the reader.
+    Entities,
 }
 
 impl Focus {
@@ -18,6 +23,7 @@ impl Focus {
         match self {
             Focus::List => "list",
             Focus::Reader => "reader",
+            Focus::Entities => "entities",
         }
     }
 }
@@ -29,6 +35,8 @@ pub enum Overlay {
     None,
     Help,
     Problems,
+    /// The index of every entity in the library (`E`).
+    EntityIndex,
 }
 
 /// Order of the article list.
@@ -105,6 +113,21 @@ pub struct ListView {
     pub filter: ListFilter,
     /// The incremental filter over titles and bodies (empty: none).
     pub query: String,
+    /// Only articles mentioning this entity, when set.
+    pub entity: Option<EntityFilter>,
+    /// Whether each item shows its article's top entities (`t`).
+    pub top_entities: bool,
+}
+
+/// The list filter "articles that mention this entity".
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EntityFilter {
+    pub label: Label,
+    /// Display name, for the list title and status bar.
+    pub name: String,
+    /// Label-qualified keys ([`crate::entities::EntityGroup::index_keys`]):
+    /// an article matches when its [`crate::entities::article_keys`] hold any.
+    pub keys: Vec<String>,
 }
 
 impl ListView {
@@ -133,6 +156,73 @@ pub struct ReaderView {
     /// First shown line of the article's wrapped layout.
     pub scroll: usize,
     pub find: Find,
+}
+
+/// The entity panel: the open article's merged entities and which one is
+/// selected.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EntityPanel {
+    /// Whether the panel is shown.
+    pub open: bool,
+    /// The open article's entities, by type then most mentioned first
+    /// ([`crate::entities::merge_article`]), once it is annotated.
+    pub groups: Vec<EntityGroup>,
+    /// The article `groups` belong to.
+    pub article: Option<usize>,
+    /// Position of the selected entity in `groups`.
+    pub selected: usize,
+    /// The selected entity's mention the reader last jumped to.
+    pub mention: Option<usize>,
+}
+
+impl EntityPanel {
+    /// The selected entity, if the panel is open and has one.
+    pub fn selected_group(&self) -> Option<&EntityGroup> {
+        if self.open {
+            self.groups.get(self.selected)
+        } else {
+            None
+        }
+    }
+}
+
+/// What the reader keeps of one article's annotation: the entities (for
+/// highlighting when it is opened) and what the list needs without merging
+/// mentions again.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ArticleAnnotation {
+    pub entities: std::sync::Arc<crate::annotations::ArticleEntities>,
+    /// [`crate::entities::article_keys`]: what entity filters match.
+    pub keys: Vec<String>,
+    /// The most mentioned entities, most first, for the list's entity line.
+    pub top: Vec<(Label, String)>,
+}
+
+/// One row of the entity index overlay.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IndexRow {
+    pub label: Label,
+    /// The entity's key in the index.
+    pub key: String,
+    pub name: String,
+    /// Number of articles mentioning it.
+    pub articles: usize,
+}
+
+/// The entity index overlay (`E`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct IndexView {
+    /// The search query (`/`), folded when matched.
+    pub query: String,
+    /// True while the query is being typed.
+    pub typing: bool,
+    /// Matching entities, by type then most articles first (or by match
+    /// quality while searching), recomputed when the query or the index
+    /// changes.
+    pub rows: Vec<IndexRow>,
+    pub selected: usize,
+    /// First row shown.
+    pub offset: usize,
 }
 
 /// A search query being typed, and where it applies.

@@ -2,11 +2,18 @@
 //! persistence, drawing and reading events are the run loop's job.
 
 use std::cmp::Ordering;
+use std::sync::Arc;
 
-use super::App;
-use super::action::Action;
+use super::action::{Action, LoadedArticle};
 use super::find::FoldedText;
-use super::state::{Focus, ListFilter, Overlay, Prompt, SortOrder};
+use super::state::{
+    ArticleAnnotation, EntityFilter, Focus, IndexRow, ListFilter, Overlay, Prompt, SortOrder,
+};
+use super::{App, TOP_ENTITIES_PREF, highlight_pref};
+use crate::annotations::{ArticleEntities, label_index};
+use crate::entities::{self, Field};
+use crate::ner::Label;
+use crate::state::StateStore;
 use crate::ui::layout::{self, DocLayout};
 
 /// Layouts kept per (article, width): enough for flipping between a few
@@ -34,16 +41,43 @@ impl App {
             Action::PageUp => self.scroll_by(-self.reader_page()),
             Action::ScrollTop => self.reader.scroll = 0,
             Action::ScrollBottom => self.reader.scroll = self.max_scroll(),
-            Action::Back => self.focus = Focus::List,
+            Action::Back => {
+                self.focus = match self.focus {
+                    Focus::Entities if self.reader.article.is_some() => Focus::Reader,
+                    _ => Focus::List,
+                };
+            }
             Action::FocusNext => {
                 self.focus = match self.focus {
                     Focus::List if self.reader.article.is_some() => Focus::Reader,
+                    Focus::Reader if self.panel.open => Focus::Entities,
                     _ => Focus::List,
                 };
                 self.ensure_layout();
             }
             Action::NextArticle => self.step_article(1),
             Action::PrevArticle => self.step_article(-1),
+            Action::SearchStart if self.overlay == Overlay::EntityIndex => {
+                self.index_view.typing = true;
+            }
+            Action::SearchInput(c) if self.overlay == Overlay::EntityIndex => {
+                self.index_view.query.push(c);
+                self.refresh_index_rows();
+            }
+            Action::SearchBackspace if self.overlay == Overlay::EntityIndex => {
+                self.index_view.query.pop();
+                self.refresh_index_rows();
+            }
+            Action::SearchSubmit if self.overlay == Overlay::EntityIndex => {
+                self.index_view.typing = false;
+            }
+            Action::SearchCancel if self.overlay == Overlay::EntityIndex => {
+                self.index_view.typing = false;
+                self.index_view.query.clear();
+                self.refresh_index_rows();
+            }
+            // Searching the panel is not a thing; `/` there stays harmless.
+            Action::SearchStart if self.focus == Focus::Entities => {}
             Action::SearchStart => {
                 self.prompt = Some(Prompt {
                     target: self.focus,
@@ -75,11 +109,15 @@ impl App {
                 if let Some(p) = self.prompt.take() {
                     match p.target {
                         Focus::List => self.set_list_query(String::new()),
-                        Focus::Reader => self.reader.find = Default::default(),
+                        Focus::Reader | Focus::Entities => self.reader.find = Default::default(),
                     }
                 }
             }
-            Action::ClearSearch => self.set_list_query(String::new()),
+            Action::ClearSearch => {
+                self.list.entity = None;
+                self.list.query.clear();
+                self.refresh_list();
+            }
             Action::NextMatch => self.step_match(true),
             Action::PrevMatch => self.step_match(false),
             Action::ToggleRead => {
@@ -129,7 +167,312 @@ impl App {
             }
             Action::ProblemsFound(batch) => self.problems.extend(batch),
             Action::LoadingDone => self.loading = false,
+            Action::ToggleHighlight(label) => {
+                let i = label_index(label);
+                self.set_highlight(label, !self.highlight[i]);
+            }
+            Action::ToggleAllHighlights => {
+                let on = !self.highlight.iter().all(|&h| h);
+                for label in Label::ALL {
+                    self.set_highlight(label, on);
+                }
+            }
+            Action::ToggleEntityPanel => self.toggle_panel(),
+            Action::EntityNext => self.select_entity(self.panel.selected.saturating_add(1)),
+            Action::EntityPrev => self.select_entity(self.panel.selected.saturating_sub(1)),
+            Action::EntityFirst => self.select_entity(0),
+            Action::EntityLast => self.select_entity(usize::MAX),
+            Action::NextMention => self.step_mention(true),
+            Action::PrevMention => self.step_mention(false),
+            Action::FilterByEntity => self.filter_by_entity(),
+            Action::ClearEntityFilter => {
+                self.list.entity = None;
+                self.refresh_list();
+            }
+            Action::ToggleEntityIndex => {
+                self.toggle_overlay(Overlay::EntityIndex);
+                self.index_view.typing = false;
+                if self.overlay == Overlay::EntityIndex {
+                    self.refresh_index_rows();
+                }
+            }
+            Action::IndexNext => self.select_index_row(self.index_view.selected.saturating_add(1)),
+            Action::IndexPrev => self.select_index_row(self.index_view.selected.saturating_sub(1)),
+            Action::IndexPageDown => {
+                let page = self.index_page();
+                self.select_index_row(self.index_view.selected.saturating_add(page));
+            }
+            Action::IndexPageUp => {
+                let page = self.index_page();
+                self.select_index_row(self.index_view.selected.saturating_sub(page));
+            }
+            Action::ToggleTopEntities => {
+                self.list.top_entities = !self.list.top_entities;
+                self.store
+                    .set_pref(TOP_ENTITIES_PREF, self.list.top_entities);
+                self.state_changed = true;
+                self.keep_selection_visible();
+            }
+            Action::EntitiesAnnotated(batch) => {
+                for (i, ents) in batch {
+                    self.absorb_entities(i, ents);
+                }
+                if self.overlay == Overlay::EntityIndex {
+                    self.refresh_index_rows();
+                }
+            }
+            Action::AnnotationProgress { done, total } => self.progress = (done, total),
         }
+    }
+
+    // ---- entities ----
+
+    fn set_highlight(&mut self, label: Label, on: bool) {
+        let i = label_index(label);
+        if self.highlight[i] != on {
+            self.highlight[i] = on;
+            self.store.set_pref(&highlight_pref(label), on);
+            self.state_changed = true;
+        }
+    }
+
+    /// Keeps what the reader needs of article `i`'s entities: merged keys
+    /// for filters, top entities for the list, index entries, and the panel's
+    /// groups when it is the open article.
+    fn absorb_entities(&mut self, i: usize, ents: Arc<ArticleEntities>) {
+        let Some(entry) = self.entries.get(i) else {
+            return;
+        };
+        if self.annotation(i).is_some_and(|a| a.entities == ents) {
+            return;
+        }
+        let a = &entry.article;
+        let groups = entities::merge_article(&a.title, &ents.title, &a.body, &ents.body);
+        let keys = entities::article_keys(&groups);
+        let mut by_count: Vec<&entities::EntityGroup> = groups.iter().collect();
+        // Stable: equal counts keep type order (PER, ORG, LOC, MISC).
+        by_count.sort_by_key(|g| std::cmp::Reverse(g.mentions.len()));
+        let top = by_count
+            .iter()
+            .take(TOP_ENTITIES)
+            .map(|g| (g.label, g.name.clone()))
+            .collect();
+        let counted = groups
+            .iter()
+            .map(|g| {
+                let n = u32::try_from(g.mentions.len()).unwrap_or(u32::MAX);
+                (g.label, g.key.clone(), g.name.clone(), n)
+            })
+            .collect();
+        if let Ok(doc) = u32::try_from(i) {
+            self.index.add_counted(doc, counted);
+        }
+        if self.annotations.len() < self.entries.len() {
+            self.annotations.resize(self.entries.len(), None);
+        }
+        let was_shown = self.list.entity.is_some() && self.list.visible.contains(&i);
+        self.annotations[i] = Some(ArticleAnnotation {
+            entities: ents,
+            keys,
+            top,
+        });
+        if self.reader.article == Some(i) {
+            self.set_panel_groups(i, groups);
+        }
+        // A newly annotated article may now match the entity filter.
+        if self.list.entity.is_some() && !was_shown && self.shown(i) {
+            let (entries, sort) = (&self.entries, self.list.sort);
+            let pos = self
+                .list
+                .visible
+                .partition_point(|&j| compare(entries, sort, j, i) == Ordering::Less);
+            let keep = self.list.selected_article();
+            self.list.visible.insert(pos, i);
+            self.list.selected = keep
+                .and_then(|k| self.list.visible.iter().position(|&v| v == k))
+                .unwrap_or(0);
+            self.keep_selection_visible();
+        }
+    }
+
+    /// Shows `groups` (article `i`'s merged entities) in the panel, keeping
+    /// the selected entity selected when it is still there.
+    fn set_panel_groups(&mut self, i: usize, groups: Vec<entities::EntityGroup>) {
+        let keep = self
+            .panel
+            .groups
+            .get(self.panel.selected)
+            .filter(|_| self.panel.article == Some(i))
+            .map(|g| (g.label, g.key.clone()));
+        let pos = keep.and_then(|(l, k)| groups.iter().position(|g| g.label == l && g.key == k));
+        if pos.is_none() {
+            self.panel.mention = None;
+        }
+        self.panel.selected = pos.unwrap_or(0);
+        self.panel.groups = groups;
+        self.panel.article = Some(i);
+    }
+
+    /// Recomputes the panel's groups for the open article (on open).
+    fn load_panel(&mut self) {
+        let Some(i) = self.reader.article else {
+            self.panel.groups.clear();
+            self.panel.article = None;
+            return;
+        };
+        if self.panel.article == Some(i) {
+            return;
+        }
+        self.panel.selected = 0;
+        self.panel.mention = None;
+        self.panel.article = None;
+        self.panel.groups.clear();
+        if let Some(ann) = self.annotation(i) {
+            let ents = Arc::clone(&ann.entities);
+            let a = &self.entries[i].article;
+            let groups = entities::merge_article(&a.title, &ents.title, &a.body, &ents.body);
+            self.set_panel_groups(i, groups);
+        }
+    }
+
+    fn toggle_panel(&mut self) {
+        if self.panel.open && self.focus == Focus::Entities {
+            self.panel.open = false;
+            self.focus = if self.reader.article.is_some() {
+                Focus::Reader
+            } else {
+                Focus::List
+            };
+        } else {
+            if self.reader.article.is_none() {
+                let Some(i) = self.list.selected_article() else {
+                    return;
+                };
+                self.open(i);
+            }
+            self.panel.open = true;
+            self.focus = Focus::Entities;
+        }
+        self.ensure_layout();
+        self.reader.scroll = self.reader.scroll.min(self.max_scroll());
+        self.keep_selection_visible();
+    }
+
+    fn select_entity(&mut self, pos: usize) {
+        let n = self.panel.groups.len();
+        let pos = pos.min(n.saturating_sub(1));
+        if pos != self.panel.selected {
+            self.panel.mention = None;
+        }
+        self.panel.selected = pos;
+    }
+
+    fn step_mention(&mut self, forward: bool) {
+        let Some(group) = self.panel.selected_group() else {
+            return;
+        };
+        let n = group.mentions.len();
+        if n == 0 {
+            return;
+        }
+        let next = match (self.panel.mention, forward) {
+            (None, true) => 0,
+            (None, false) => n - 1,
+            (Some(c), true) => (c + 1) % n,
+            (Some(c), false) => (c + n - 1) % n,
+        };
+        let m = group.mentions[next];
+        self.panel.mention = Some(next);
+        let line = self.open_layout().and_then(|l| match m.field {
+            Field::Title => l.line_of_title_offset(m.start),
+            Field::Body => l.line_of_body_offset(m.start),
+        });
+        if let Some(line) = line {
+            self.reveal_line(line);
+        }
+    }
+
+    fn filter_by_entity(&mut self) {
+        let filter = if self.overlay == Overlay::EntityIndex {
+            let Some(row) = self.index_view.rows.get(self.index_view.selected) else {
+                return;
+            };
+            self.overlay = Overlay::None;
+            EntityFilter {
+                label: row.label,
+                name: row.name.clone(),
+                keys: vec![entities::index_key(row.label, &row.key)],
+            }
+        } else {
+            let Some(g) = self.panel.selected_group() else {
+                return;
+            };
+            EntityFilter {
+                label: g.label,
+                name: g.name.clone(),
+                keys: g.index_keys(),
+            }
+        };
+        self.list.entity = Some(filter);
+        self.refresh_list();
+        self.focus = Focus::List;
+        self.keep_selection_visible();
+    }
+
+    fn index_page(&self) -> usize {
+        crate::ui::entity_index::visible_rows(self.area()).max(1)
+    }
+
+    fn select_index_row(&mut self, pos: usize) {
+        let n = self.index_view.rows.len();
+        self.index_view.selected = pos.min(n.saturating_sub(1));
+        let rows = self.index_page();
+        let sel = self.index_view.selected;
+        if sel < self.index_view.offset {
+            self.index_view.offset = sel;
+        } else if sel >= self.index_view.offset + rows {
+            self.index_view.offset = sel + 1 - rows;
+        }
+    }
+
+    /// Recomputes the index overlay's rows for its query, keeping the
+    /// selected entity selected.
+    fn refresh_index_rows(&mut self) {
+        let keep = self
+            .index_view
+            .rows
+            .get(self.index_view.selected)
+            .map(|r| (r.label, r.key.clone()));
+        let rows: Vec<IndexRow> = self
+            .index
+            .search(&self.index_view.query)
+            .into_iter()
+            .map(|e| IndexRow {
+                label: e.label,
+                key: e.key.to_owned(),
+                name: e.name.to_owned(),
+                articles: e.article_count(),
+            })
+            .collect();
+        let pos = keep
+            .and_then(|(l, k)| rows.iter().position(|r| r.label == l && r.key == k))
+            .unwrap_or(0);
+        self.index_view.rows = rows;
+        self.index_view.offset = 0;
+        self.select_index_row(pos);
+    }
+
+    /// Whether article `i` passes the list's filter, query and entity filter.
+    fn shown(&self, i: usize) -> bool {
+        let query = crate::text::fold(&self.list.query);
+        shown(
+            &self.entries[i],
+            self.annotation(i),
+            &self.store,
+            self.list.filter,
+            &query,
+            self.list.entity.as_ref(),
+        )
     }
 
     fn toggle_overlay(&mut self, which: Overlay) {
@@ -147,28 +490,36 @@ impl App {
             Overlay::None => 0,
             Overlay::Help => crate::ui::help::line_count(&self.keymap),
             Overlay::Problems => self.problems.len().saturating_mul(2),
+            Overlay::EntityIndex => self.index_view.rows.len(),
         }
     }
 
     /// The article `u` and `s` act on: the open one while reading, else the selection.
     fn target_article(&self) -> Option<usize> {
         match self.focus {
-            Focus::Reader => self.reader.article,
+            Focus::Reader | Focus::Entities => self.reader.article,
             Focus::List => self.list.selected_article(),
         }
     }
 
     // ---- list ----
 
-    fn list_rows(&self) -> u16 {
+    pub(super) fn list_rows(&self) -> u16 {
         let area = self.area();
-        layout::panes(area, Focus::List)
+        layout::panes_for(area, Focus::List, self.panel.open)
             .and_then(|p| p.list)
             .map_or(0, |r| layout::list_inner(r).height)
     }
 
+    fn list_capacity(&self) -> usize {
+        layout::list_capacity_for(
+            self.list_rows(),
+            layout::list_item_height(self.list.top_entities),
+        )
+    }
+
     fn list_page(&self) -> isize {
-        isize::try_from(layout::list_capacity(self.list_rows())).unwrap_or(1)
+        isize::try_from(self.list_capacity()).unwrap_or(1)
     }
 
     fn select_at(&mut self, pos: usize) {
@@ -186,7 +537,7 @@ impl App {
     }
 
     fn keep_selection_visible(&mut self) {
-        let cap = layout::list_capacity(self.list_rows());
+        let cap = self.list_capacity();
         let sel = self.list.selected;
         if sel < self.list.offset {
             self.list.offset = sel;
@@ -230,18 +581,15 @@ impl App {
     pub(super) fn refresh_list(&mut self) {
         let keep = self.list.selected_article();
         let query = crate::text::fold(&self.list.query);
-        let store = &self.store;
-        let filter = self.list.filter;
+        let (store, filter, entity) = (&self.store, self.list.filter, self.list.entity.as_ref());
         let mut visible: Vec<usize> = self
             .entries
             .iter()
             .enumerate()
-            .filter(|(_, e)| match filter {
-                ListFilter::All => true,
-                ListFilter::Unread => !store.is_read(&e.article.id),
-                ListFilter::Starred => store.is_starred(&e.article.id),
+            .filter(|&(i, e)| {
+                let ann = self.annotations.get(i).and_then(Option::as_ref);
+                shown(e, ann, store, filter, &query, entity)
             })
-            .filter(|(_, e)| query.is_empty() || e.folded.contains(&query))
             .map(|(i, _)| i)
             .collect();
         let entries = &self.entries;
@@ -263,16 +611,13 @@ impl App {
         let keep = self.list.selected_article();
         let query = crate::text::fold(&self.list.query);
         let (store, filter, sort) = (&self.store, self.list.filter, self.list.sort);
+        let entity = self.list.entity.as_ref();
         let entries = &self.entries;
+        let annotations = &self.annotations;
         let mut fresh: Vec<usize> = (first_new..entries.len())
             .filter(|&i| {
-                let e = &entries[i];
-                let shown = match filter {
-                    ListFilter::All => true,
-                    ListFilter::Unread => !store.is_read(&e.article.id),
-                    ListFilter::Starred => store.is_starred(&e.article.id),
-                };
-                shown && (query.is_empty() || e.folded.contains(&query))
+                let ann = annotations.get(i).and_then(Option::as_ref);
+                shown(&entries[i], ann, store, filter, &query, entity)
             })
             .collect();
         fresh.sort_by(|&a, &b| compare(entries, sort, a, b));
@@ -301,7 +646,7 @@ impl App {
 
     /// The reading pane's text area for the current size.
     pub(super) fn reader_text_area(&self) -> Option<ratatui::layout::Rect> {
-        let panes = layout::panes(self.area(), Focus::Reader)?;
+        let panes = layout::panes_for(self.area(), Focus::Reader, self.panel.open)?;
         panes.reader.map(layout::reader_inner)
     }
 
@@ -333,13 +678,16 @@ impl App {
             self.reader.scroll = 0;
             self.reader.find = Default::default();
         }
-        self.focus = Focus::Reader;
+        if self.focus != Focus::Entities {
+            self.focus = Focus::Reader;
+        }
         let id = &self.entries[i].article.id;
         if !self.store.is_read(id) {
             self.store.set_read(id, true);
             self.state_changed = true;
         }
         self.ensure_layout();
+        self.load_panel();
     }
 
     fn step_article(&mut self, delta: isize) {
@@ -386,7 +734,7 @@ impl App {
         let input = p.input.clone();
         match p.target {
             Focus::List => self.set_list_query(input),
-            Focus::Reader => self.find_in_article(input),
+            Focus::Reader | Focus::Entities => self.find_in_article(input),
         }
     }
 
@@ -448,11 +796,42 @@ impl App {
         else {
             return;
         };
+        self.reveal_line(line);
+    }
+
+    /// Scrolls so layout line `line` is on screen, a third down the pane
+    /// when the reader has to move.
+    fn reveal_line(&mut self, line: usize) {
         let rows = self.reader_rows().max(1);
         if line < self.reader.scroll || line >= self.reader.scroll + rows {
             self.reader.scroll = line.saturating_sub(rows / 3).min(self.max_scroll());
         }
     }
+}
+
+/// Entities shown per article in the list (`t`).
+const TOP_ENTITIES: usize = 3;
+
+/// Whether an article passes the list filter, the folded `query` and the
+/// entity filter (an article not yet annotated matches no entity).
+fn shown(
+    e: &LoadedArticle,
+    ann: Option<&ArticleAnnotation>,
+    store: &StateStore,
+    filter: ListFilter,
+    query: &str,
+    entity: Option<&EntityFilter>,
+) -> bool {
+    let by_state = match filter {
+        ListFilter::All => true,
+        ListFilter::Unread => !store.is_read(&e.article.id),
+        ListFilter::Starred => store.is_starred(&e.article.id),
+    };
+    by_state
+        && (query.is_empty() || e.folded.contains(query))
+        && entity.is_none_or(|f| {
+            ann.is_some_and(|a| f.keys.iter().any(|k| a.keys.binary_search(k).is_ok()))
+        })
 }
 
 /// Ordering of two articles (indices into `entries`) for `sort`.
@@ -863,6 +1242,240 @@ mod tests {
         }
     }
 
+    use crate::annotations::ArticleEntities;
+    use crate::ner::{Lang, Span};
+
+    /// Spans over the given mentions of `text` (each found after the last).
+    fn spans_of(text: &str, ents: &[(&str, Label)]) -> Vec<Span> {
+        let mut from = 0;
+        ents.iter()
+            .map(|(m, label)| {
+                let start = from + text[from..].find(m).expect("mention in text");
+                from = start + m.len();
+                Span {
+                    start,
+                    end: from,
+                    label: *label,
+                }
+            })
+            .collect()
+    }
+
+    /// Two annotated articles: `a` names Chen Wei three times over a long
+    /// body, `b` never does; both name NUS.
+    fn entity_app() -> App {
+        let filler = "kata ".repeat(120);
+        let body_a = format!(
+            "Chen Wei bergabung dengan NUS.\n\n{filler}\n\nChen kembali ke Beijing.\n\n{filler}\n\nChen Wei dan Liu Yang."
+        );
+        let body_b = "Liu Yang mengajar di NUS.".to_owned();
+        let a = art("a", "Chen Wei pindah", Some("2025-01-02"), None, &body_a);
+        let b = art("b", "Kampus baru", Some("2025-01-01"), None, &body_b);
+        let mut app = App::with_articles(vec![a.clone(), b.clone()], StateStore::in_memory());
+        app.update(Action::Resize(100, 30));
+        let ents_a = ArticleEntities {
+            lang: Lang::Id,
+            title: spans_of(&a.title, &[("Chen Wei", Label::Per)]),
+            body: spans_of(
+                &a.body,
+                &[
+                    ("Chen Wei", Label::Per),
+                    ("NUS", Label::Org),
+                    ("Chen", Label::Per),
+                    ("Beijing", Label::Loc),
+                    ("Chen Wei", Label::Per),
+                    ("Liu Yang", Label::Per),
+                ],
+            ),
+        };
+        let ents_b = ArticleEntities {
+            lang: Lang::Id,
+            title: Vec::new(),
+            body: spans_of(&b.body, &[("Liu Yang", Label::Per), ("NUS", Label::Org)]),
+        };
+        app.update(Action::EntitiesAnnotated(vec![
+            (0, Arc::new(ents_a)),
+            (1, Arc::new(ents_b)),
+        ]));
+        app
+    }
+
+    #[test]
+    fn highlight_toggles_are_saved_as_preferences() {
+        let mut app = entity_app();
+        assert!(app.highlighted(Label::Per));
+        typed(&mut app, "1");
+        assert!(!app.highlighted(Label::Per));
+        assert!(app.take_state_changed());
+        assert!(!app.store().pref(&highlight_pref(Label::Per), true));
+        typed(&mut app, "H");
+        assert_eq!(app.highlights(), [true; 4]);
+        typed(&mut app, "H");
+        assert_eq!(app.highlights(), [false; 4]);
+        typed(&mut app, "3");
+        assert_eq!(app.highlights(), [false, false, true, false]);
+        // A new reader on the same store starts with the saved choice.
+        let store = std::mem::take(app.store_mut());
+        let again = App::new(store);
+        assert_eq!(again.highlights(), [false, false, true, false]);
+    }
+
+    #[test]
+    fn the_panel_lists_merged_entities_and_jumps_between_mentions() {
+        let mut app = entity_app();
+        typed(&mut app, "e");
+        assert_eq!(app.focus(), Focus::Entities);
+        assert!(app.panel().open);
+        assert_eq!(app.reader().article, Some(0));
+        let names: Vec<&str> = app.panel().groups.iter().map(|g| g.name.as_str()).collect();
+        assert_eq!(names, ["Chen Wei", "Liu Yang", "NUS", "Beijing"]);
+        let chen = &app.panel().groups[0];
+        assert_eq!(chen.mentions.len(), 4, "title, body, short form, repeat");
+        // n/N and ]/[ step through the mentions, wrapping around.
+        typed(&mut app, "n");
+        assert_eq!(app.panel().mention, Some(0));
+        typed(&mut app, "nn");
+        assert_eq!(app.panel().mention, Some(2));
+        assert!(crate::ui::status_bar::summary(&app).contains("mention 3 of 4"));
+        typed(&mut app, "n");
+        let last = app.panel().groups[0].mentions[3];
+        let line = app
+            .open_layout()
+            .unwrap()
+            .line_of_body_offset(last.start)
+            .unwrap();
+        let rows = app.reader_rows();
+        let scroll = app.reader().scroll;
+        assert!(scroll > 0, "the reader scrolled to the last mention");
+        assert!(
+            scroll <= line && line < scroll + rows,
+            "{line} not in view at {scroll}"
+        );
+        typed(&mut app, "n");
+        assert_eq!(app.panel().mention, Some(0));
+        typed(&mut app, "[");
+        assert_eq!(app.panel().mention, Some(3));
+        // Another entity starts its own count.
+        typed(&mut app, "j");
+        assert_eq!(app.panel().selected, 1);
+        assert_eq!(app.panel().mention, None);
+        typed(&mut app, "G");
+        assert_eq!(app.panel().selected, 3);
+        // Esc goes back to the reader; e there refocuses, e again closes.
+        key(&mut app, KeyCode::Esc);
+        assert_eq!(app.focus(), Focus::Reader);
+        typed(&mut app, "e");
+        assert_eq!(app.focus(), Focus::Entities);
+        typed(&mut app, "e");
+        assert!(!app.panel().open);
+        assert_eq!(app.focus(), Focus::Reader);
+    }
+
+    #[test]
+    fn enter_in_the_panel_filters_the_list_and_esc_clears_it() {
+        let mut app = entity_app();
+        assert_eq!(titles(&app), ["Chen Wei pindah", "Kampus baru"]);
+        typed(&mut app, "e");
+        key(&mut app, KeyCode::Enter);
+        assert_eq!(app.focus(), Focus::List);
+        let f = app.list().entity.clone().unwrap();
+        assert_eq!((f.label, f.name.as_str()), (Label::Per, "Chen Wei"));
+        assert_eq!(titles(&app), ["Chen Wei pindah"]);
+        assert!(crate::ui::status_bar::summary(&app).contains("filter: Chen Wei (PER)"));
+        key(&mut app, KeyCode::Esc);
+        assert!(app.list().entity.is_none());
+        assert_eq!(titles(&app).len(), 2);
+        // NUS is in both articles.
+        typed(&mut app, "e");
+        typed(&mut app, "jj");
+        assert_eq!(app.panel().selected_group().unwrap().name, "NUS");
+        key(&mut app, KeyCode::Enter);
+        assert_eq!(titles(&app).len(), 2);
+    }
+
+    #[test]
+    fn an_article_annotated_later_joins_a_matching_filter() {
+        let mut app = entity_app();
+        let c = art(
+            "c",
+            "Berita lain",
+            Some("2025-01-03"),
+            None,
+            "Chen Wei datang.",
+        );
+        app.update(Action::ArticlesLoaded(vec![LoadedArticle::new(c)]));
+        typed(&mut app, "e");
+        key(&mut app, KeyCode::Enter);
+        assert_eq!(titles(&app), ["Chen Wei pindah"]);
+        let ents = ArticleEntities {
+            lang: Lang::Id,
+            title: Vec::new(),
+            body: vec![Span {
+                start: 0,
+                end: 8,
+                label: Label::Per,
+            }],
+        };
+        app.update(Action::EntitiesAnnotated(vec![(2, Arc::new(ents))]));
+        assert_eq!(titles(&app), ["Berita lain", "Chen Wei pindah"]);
+    }
+
+    #[test]
+    fn the_entity_index_is_searchable_and_filters_the_list() {
+        let mut app = entity_app();
+        typed(&mut app, "E");
+        assert_eq!(app.overlay().0, Overlay::EntityIndex);
+        let rows = &app.index_view().rows;
+        let liu = rows.iter().find(|r| r.name == "Liu Yang").unwrap();
+        assert_eq!(liu.articles, 2);
+        assert_eq!(rows[0].label, Label::Per);
+        typed(&mut app, "/");
+        typed(&mut app, "beij");
+        assert!(app.index_view().typing);
+        assert_eq!(app.index_view().rows.len(), 1);
+        assert_eq!(app.index_view().rows[0].name, "Beijing");
+        key(&mut app, KeyCode::Enter);
+        assert!(!app.index_view().typing);
+        key(&mut app, KeyCode::Enter);
+        assert_eq!(app.overlay().0, Overlay::None);
+        assert_eq!(titles(&app), ["Chen Wei pindah"]);
+        assert_eq!(app.list().entity.as_ref().unwrap().label, Label::Loc);
+        // Esc while typing drops the query; Esc again closes.
+        typed(&mut app, "E/x");
+        key(&mut app, KeyCode::Esc);
+        assert!(app.index_view().query.is_empty());
+        key(&mut app, KeyCode::Esc);
+        assert_eq!(app.overlay().0, Overlay::None);
+        assert!(!app.should_quit());
+    }
+
+    #[test]
+    fn top_entities_toggle_changes_the_list_page_and_is_saved() {
+        let mut app = entity_app();
+        let page = app.list_page();
+        typed(&mut app, "t");
+        assert!(app.list().top_entities);
+        assert!(app.list_page() < page);
+        assert!(app.store().pref(TOP_ENTITIES_PREF, false));
+        let top = &app.annotation(0).unwrap().top;
+        assert_eq!(top[0], (Label::Per, "Chen Wei".to_owned()));
+    }
+
+    #[test]
+    fn progress_and_priorities() {
+        let mut app = entity_app();
+        app.update(Action::AnnotationProgress {
+            done: 4200,
+            total: 10_000,
+        });
+        assert!(crate::ui::status_bar::summary(&app).contains("entities 4,200/10,000"));
+        // Everything is annotated already: nothing to prioritise.
+        assert!(app.priority_articles().is_empty());
+        let c = art("c", "Baru", None, None, "x");
+        app.update(Action::ArticlesLoaded(vec![LoadedArticle::new(c)]));
+        assert_eq!(app.priority_articles(), [2]);
+    }
+
     #[test]
     fn actions_on_an_empty_library_are_harmless() {
         let mut app = App::with_articles(Vec::new(), StateStore::in_memory());
@@ -878,6 +1491,15 @@ mod tests {
             Action::ToggleStarred,
             Action::NextMatch,
             Action::FocusNext,
+            Action::ToggleEntityPanel,
+            Action::NextMention,
+            Action::EntityNext,
+            Action::FilterByEntity,
+            Action::ToggleEntityIndex,
+            Action::IndexNext,
+            Action::FilterByEntity,
+            Action::ToggleTopEntities,
+            Action::EntitiesAnnotated(vec![(7, Arc::new(ArticleEntities::empty(Lang::En)))]),
             Action::SearchStart,
             Action::SearchInput('x'),
             Action::SearchSubmit,

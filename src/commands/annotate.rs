@@ -6,7 +6,10 @@ use std::process::ExitCode;
 
 use crate::article::{Article, LoadEvent, LoadOptions};
 use crate::cli::{AnnotateFormat, ColorChoice, Error};
-use crate::ner::{self, Label, Lang, Span};
+use ratatui::style::Style;
+
+use crate::ner::{self, Lang, Span};
+use crate::ui::theme::{SGR_RESET, Theme, sgr};
 
 /// Entities of one article, per field.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -121,53 +124,80 @@ pub fn conll_block(a: &Article, ann: &Annotated) -> String {
     s
 }
 
-fn colour(l: Label) -> &'static str {
-    match l {
-        Label::Per => "\x1b[1;33m",
-        Label::Org => "\x1b[1;36m",
-        Label::Loc => "\x1b[1;32m",
-        Label::Misc => "\x1b[1;35m",
+/// One field with its entities marked: in `base` text style with each
+/// entity in its type's style from the reader's [`Theme`] when `theme` is
+/// given, else as `[mention|LABEL]`. Spans that do not fit the text (which
+/// the recogniser never produces) are skipped rather than panicking.
+fn ansi_field(text: &str, spans: &[Span], style: Option<(&Theme, Style)>, out: &mut String) {
+    let on = |out: &mut String, st: Style| {
+        out.push_str(SGR_RESET);
+        out.push_str(&sgr(st));
+    };
+    if let Some((_, base)) = style {
+        out.push_str(&sgr(base));
     }
-}
-
-fn ansi_field(text: &str, spans: &[Span], colour_on: bool, out: &mut String) {
     let mut pos = 0;
     for s in spans {
-        out.push_str(&text[pos..s.start]);
-        let m = &text[s.start..s.end];
-        if colour_on {
-            out.push_str(colour(s.label));
-            out.push_str(m);
-            out.push_str("\x1b[0m");
-        } else {
-            out.push('[');
-            out.push_str(m);
-            out.push_str("](");
-            out.push_str(s.label.as_str());
-            out.push(')');
+        let (Some(before), Some(m)) = (text.get(pos..s.start), text.get(s.start..s.end)) else {
+            continue;
+        };
+        out.push_str(before);
+        match style {
+            Some((theme, base)) => {
+                on(out, base.patch(theme.entity(s.label)));
+                out.push_str(m);
+                on(out, base);
+            }
+            None => {
+                out.push('[');
+                out.push_str(m);
+                out.push('|');
+                out.push_str(s.label.as_str());
+                out.push(']');
+            }
         }
         pos = s.end;
     }
-    out.push_str(&text[pos..]);
+    out.push_str(text.get(pos..).unwrap_or_default());
+    if style.is_some() {
+        out.push_str(SGR_RESET);
+    }
     out.push('\n');
 }
 
-/// The article as text with entities coloured (or bracketed when colour is off).
+/// The article as text with entities styled as in the reader (or bracketed
+/// with their label, `[Li Lei|PER]`, when colour is off): the path, the
+/// title, a blank line, the body.
 pub fn ansi_block(a: &Article, ann: &Annotated, colour_on: bool) -> String {
+    let theme = Theme::default();
+    let path = crate::text::sanitize(&a.path.display().to_string());
     let mut s = String::new();
     if colour_on {
-        s.push_str(&format!("\x1b[2m{}\x1b[0m\n\x1b[1m", a.path.display()));
+        s.push_str(&format!("{}{path}{SGR_RESET}\n", sgr(theme.dim)));
     } else {
-        s.push_str(&format!("{}\n", a.path.display()));
+        s.push_str(&format!("{path}\n"));
     }
-    ansi_field(&a.title, &ann.title, colour_on, &mut s);
-    if colour_on {
-        s.push_str("\x1b[0m");
-    }
+    let styled = |base: Style| colour_on.then_some((&theme, base));
+    ansi_field(&a.title, &ann.title, styled(theme.title), &mut s);
     s.push('\n');
-    ansi_field(&a.body, &ann.body, colour_on, &mut s);
+    ansi_field(&a.body, &ann.body, styled(theme.text), &mut s);
     s.push('\n');
     s
+}
+
+/// Whether `annotate --format ansi` uses colour: `--color always` and
+/// `never` decide; `auto` means colour only on a terminal without `NO_COLOR`
+/// set (to anything non-empty, as no-color.org asks).
+pub fn colour_enabled(
+    choice: ColorChoice,
+    stdout_is_terminal: bool,
+    no_color: Option<&str>,
+) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => stdout_is_terminal && no_color.is_none_or(str::is_empty),
+    }
 }
 
 /// Runs `sorot annotate`.
@@ -191,13 +221,8 @@ pub fn run(
         });
     }
     let anns = annotate_all(&articles);
-    let colour_on = match color {
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto => {
-            std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
-        }
-    };
+    let no_color = std::env::var("NO_COLOR").ok();
+    let colour_on = colour_enabled(color, std::io::stdout().is_terminal(), no_color.as_deref());
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let ctx = |e| Error::io("writing to stdout", e);
@@ -283,9 +308,56 @@ mod tests {
                 .any(|l| l.starts_with("London\t") && l.ends_with("-LOC"))
         );
         let plain = ansi_block(&a, &ann, false);
-        assert!(plain.contains("[London](LOC)"));
+        assert!(plain.contains("[London|LOC]"), "{plain}");
         assert!(!plain.contains('\x1b'));
-        assert!(ansi_block(&a, &ann, true).contains("\x1b[1;32mLondon\x1b[0m"));
+        let loc = sgr(Theme::default().entity_loc);
+        let coloured = ansi_block(&a, &ann, true);
+        assert!(
+            coloured.contains(&format!("\x1b[0m{loc}London\x1b[0m")),
+            "{coloured:?}"
+        );
         assert!(annotate_all(&[]).is_empty());
+    }
+
+    #[test]
+    fn fixed_spans_render_as_brackets_or_theme_styles() {
+        let a = article("y.txt", "T", "Li Lei di ByteDance.", Some("id"));
+        let ann = Annotated {
+            lang: Lang::Id,
+            title: Vec::new(),
+            body: vec![
+                Span {
+                    start: 0,
+                    end: 6,
+                    label: ner::Label::Per,
+                },
+                Span {
+                    start: 10,
+                    end: 19,
+                    label: ner::Label::Org,
+                },
+            ],
+        };
+        assert_eq!(
+            ansi_block(&a, &ann, false),
+            "y.txt\nT\n\n[Li Lei|PER] di [ByteDance|ORG].\n\n"
+        );
+        let t = Theme::default();
+        let body = format!(
+            "\x1b[0m{}Li Lei\x1b[0m di \x1b[0m{}ByteDance\x1b[0m.\x1b[0m\n",
+            sgr(t.entity_per),
+            sgr(t.entity_org)
+        );
+        assert!(ansi_block(&a, &ann, true).contains(&body));
+    }
+
+    #[test]
+    fn colour_choice_follows_no_color_and_the_terminal() {
+        assert!(colour_enabled(ColorChoice::Auto, true, None));
+        assert!(colour_enabled(ColorChoice::Auto, true, Some("")));
+        assert!(!colour_enabled(ColorChoice::Auto, true, Some("1")));
+        assert!(!colour_enabled(ColorChoice::Auto, false, None));
+        assert!(colour_enabled(ColorChoice::Always, false, Some("1")));
+        assert!(!colour_enabled(ColorChoice::Never, true, None));
     }
 }

@@ -96,6 +96,96 @@ pub struct TokInfo {
 impl TokInfo {
     /// Hashes the primitives of `tok`.
     pub fn new(tok: &str, cues: &Cues) -> TokInfo {
+        if tok.is_ascii() {
+            TokInfo::new_ascii(tok.as_bytes(), cues)
+        } else {
+            TokInfo::new_any(tok, cues)
+        }
+    }
+
+    /// [`TokInfo::new`] for ASCII tokens (nearly all of them): one pass over
+    /// the bytes with byte-class tests, giving exactly the values of the
+    /// general path.
+    fn new_ascii(b: &[u8], cues: &Cues) -> TokInfo {
+        const SEED: u64 = 0xcbf2_9ce4_8422_2325;
+        let (mut word, mut lower) = (SEED, SEED);
+        let mut shape = 0x1234_5678u64;
+        let mut short = 0x8765_4321u64;
+        let mut last = 0u64;
+        let mut run = 0;
+        let mut flags = 0u8;
+        let (mut upper, mut letters) = (0usize, 0usize);
+        let mut pre = [0u64; 4];
+        let mut ph = 0x5151u64;
+        for (i, &c) in b.iter().enumerate() {
+            word = mix(word, c as u64);
+            lower = mix(lower, c.to_ascii_lowercase() as u64);
+            let cl = match c {
+                b'A'..=b'Z' => 'X' as u64,
+                b'a'..=b'z' => 'x' as u64,
+                b'0'..=b'9' => 'd' as u64,
+                _ => c as u64,
+            };
+            if cl == last {
+                run += 1;
+            } else {
+                run = 1;
+                short = mix(short, cl);
+            }
+            if run <= 4 {
+                shape = mix(shape, cl);
+            }
+            last = cl;
+            if c.is_ascii_alphabetic() {
+                letters += 1;
+                if c.is_ascii_uppercase() {
+                    upper += 1;
+                    if i == 0 {
+                        flags |= F_INIT_UPPER;
+                    }
+                }
+            } else if c.is_ascii_digit() {
+                flags |= F_DIGIT;
+            }
+            if i < 4 {
+                ph = mix(ph, c as u64);
+                pre[i] = ph;
+            }
+        }
+        let nchars = b.len();
+        if letters > 0 {
+            flags |= F_ALPHA;
+            if upper == letters {
+                flags |= F_ALL_UPPER;
+            }
+        }
+        for (k, p) in pre.iter_mut().enumerate() {
+            if nchars <= k + 1 {
+                *p = 0;
+            }
+        }
+        let mut suf = [0u64; 4];
+        let mut sh = 0x7373u64;
+        for (k, &c) in b.iter().rev().take(4).enumerate() {
+            sh = mix(sh, c.to_ascii_lowercase() as u64);
+            if nchars > k + 1 {
+                suf[k] = sh;
+            }
+        }
+        TokInfo {
+            word,
+            lower,
+            shape,
+            short,
+            pre,
+            suf,
+            flags,
+            cue: cues.get(lower),
+        }
+    }
+
+    /// [`TokInfo::new`] for any token.
+    fn new_any(tok: &str, cues: &Cues) -> TokInfo {
         let word = hash_str(tok);
         let lower = hash_lower(tok);
         let mut shape = 0x1234_5678u64;
@@ -258,35 +348,51 @@ const EOS: u64 = 0xe05e_05e0_5e05;
 impl Extractor<'_> {
     /// Hashes the primitives and gazetteer matches of a sentence into `buf`.
     pub fn prepare<S: AsRef<str>>(&self, toks: &[S], buf: &mut Buffers) {
-        buf.info.clear();
-        buf.lower.clear();
+        buf.clear();
+        self.prepare_append(toks.iter().map(|t| t.as_ref()), buf);
+    }
+
+    /// Like [`Extractor::prepare`], but appends the sentence after those
+    /// already in `buf`, so a whole document shares one set of buffers.
+    pub fn prepare_append<'t>(&self, toks: impl Iterator<Item = &'t str>, buf: &mut Buffers) {
+        let from = buf.info.len();
         for t in toks {
-            let ti = TokInfo::new(t.as_ref(), self.cues);
+            let ti = TokInfo::new(t, self.cues);
             buf.lower.push(ti.lower);
+            // Exact form: "AI" must not inherit the types of the name "Ai".
+            buf.word_types.push(self.gaz.word_types(ti.word));
+            buf.casing.push(self.gaz.word_casing(ti.lower));
             buf.info.push(ti);
         }
-        self.gaz.match_sentence(&buf.lower, &mut buf.gaz);
-        buf.word_types.clear();
-        buf.casing.clear();
-        for t in &buf.info {
-            // Exact form: "AI" must not inherit the types of the name "Ai".
-            buf.word_types.push(self.gaz.word_types(t.word));
-            buf.casing.push(self.gaz.word_casing(t.lower));
-        }
+        buf.gaz.resize(buf.info.len(), 0);
+        self.gaz
+            .match_into(&buf.lower[from..], &mut buf.gaz[from..]);
     }
 
     /// Appends the features of the prepared sentence in `buf` to `out`;
     /// `doc` adds the second-stage document features.
     pub fn extract(&self, buf: &Buffers, doc: Option<&[DocInfo]>, out: &mut SentFeats) {
         out.clear();
-        let info = &buf.info;
-        let n = info.len();
+        let s = buf.sentence(0..buf.info.len());
+        let caps_line = s.caps_line();
+        out.offs.push(0);
+        for i in 0..s.len() {
+            self.local_feats(&s, i, caps_line, &mut out.feats);
+            if let Some(d) = doc {
+                self.doc_feats(&s, i, d, &mut out.feats);
+            }
+            out.offs.push(out.feats.len() as u32);
+        }
+    }
+
+    /// The local (first-stage) features of token `i` of `s`, appended to
+    /// `out`. The second stage uses these same buckets plus
+    /// [`Extractor::doc_feats`], which is what lets the tagger compute them
+    /// once for both stages.
+    pub fn local_feats(&self, s: &Sent<'_>, i: usize, caps_line: bool, out: &mut Vec<u32>) {
         let shift = 64 - self.bits;
-        let lettered = info.iter().filter(|t| t.flags & F_ALPHA != 0).count();
-        let caps_line = lettered >= 1
-            && info
-                .iter()
-                .all(|t| t.flags & F_ALPHA == 0 || t.flags & F_ALL_UPPER != 0);
+        let info = s.info;
+        let n = info.len();
         let bos = TokInfo::pad(BOS);
         let eos = TokInfo::pad(EOS);
         let at = |j: isize| -> &TokInfo {
@@ -302,107 +408,177 @@ impl Extractor<'_> {
             if j < 0 || j as usize >= n {
                 0
             } else {
-                buf.gaz[j as usize]
+                s.gaz[j as usize]
             }
         };
-        out.offs.push(0);
-        for i in 0..n {
-            let ii = i as isize;
-            let t = &info[i];
-            let (p1, p2, n1, n2) = (at(ii - 1), at(ii - 2), at(ii + 1), at(ii + 2));
-            let mut push = |h: u64| out.feats.push((fmix(h) >> shift) as u32);
-            let f = |tpl: u64, x: u64| mix(mix(tpl.wrapping_mul(0x1000_0001), x), tpl);
-            push(f(1, 0));
-            push(f(2, t.word));
-            push(f(3, t.lower));
-            push(f(4, t.shape));
-            push(f(5, t.short));
-            for k in 0..4 {
-                if t.pre[k] != 0 {
-                    push(f(6 + k as u64, t.pre[k]));
-                }
-                if t.suf[k] != 0 {
-                    push(f(10 + k as u64, t.suf[k]));
-                }
+        let mut push = |h: u64| out.push((fmix(h) >> shift) as u32);
+        let ii = i as isize;
+        let t = &info[i];
+        let (p1, p2, n1, n2) = (at(ii - 1), at(ii - 2), at(ii + 1), at(ii + 2));
+        push(f(1, 0));
+        push(f(2, t.word));
+        push(f(3, t.lower));
+        push(f(4, t.shape));
+        push(f(5, t.short));
+        for k in 0..4 {
+            if t.pre[k] != 0 {
+                push(f(6 + k as u64, t.pre[k]));
             }
-            push(f(14, p1.lower));
-            push(f(15, n1.lower));
-            push(f(16, p2.lower));
-            push(f(17, n2.lower));
-            push(f(18, p1.short));
-            push(f(19, n1.short));
-            push(f(20, p2.short));
-            push(f(21, n2.short));
-            push(f(22, mix(p1.lower, t.lower)));
-            push(f(23, mix(t.lower, n1.lower)));
-            push(f(24, mix(mix(p1.short, t.short), n1.short)));
-            push(f(46, at(ii - 3).lower));
-            push(f(47, at(ii + 3).lower));
-            push(f(48, mix(p2.lower, p1.lower)));
-            push(f(49, mix(n1.lower, n2.lower)));
-            push(f(25, mix(p1.word, t.short)));
-            push(f(26, mix(t.short, n1.word)));
-            if i == 0 {
-                push(f(27, t.short));
-                push(f(28, t.lower));
+            if t.suf[k] != 0 {
+                push(f(10 + k as u64, t.suf[k]));
             }
-            if caps_line {
-                push(f(29, t.lower));
-                push(f(30, t.short));
+        }
+        push(f(14, p1.lower));
+        push(f(15, n1.lower));
+        push(f(16, p2.lower));
+        push(f(17, n2.lower));
+        push(f(18, p1.short));
+        push(f(19, n1.short));
+        push(f(20, p2.short));
+        push(f(21, n2.short));
+        push(f(22, mix(p1.lower, t.lower)));
+        push(f(23, mix(t.lower, n1.lower)));
+        push(f(24, mix(mix(p1.short, t.short), n1.short)));
+        push(f(46, at(ii - 3).lower));
+        push(f(47, at(ii + 3).lower));
+        push(f(48, mix(p2.lower, p1.lower)));
+        push(f(49, mix(n1.lower, n2.lower)));
+        push(f(25, mix(p1.word, t.short)));
+        push(f(26, mix(t.short, n1.word)));
+        if i == 0 {
+            push(f(27, t.short));
+            push(f(28, t.lower));
+        }
+        if caps_line {
+            push(f(29, t.lower));
+            push(f(30, t.short));
+        }
+        let capbit = (t.flags & F_INIT_UPPER) as u64;
+        let g = s.gaz[i];
+        for b in 0..8 {
+            if g & (1 << b) != 0 {
+                push(f(31, b * 2 + capbit));
             }
-            let capbit = (t.flags & F_INIT_UPPER) as u64;
-            let g = buf.gaz[i];
-            for b in 0..8 {
-                if g & (1 << b) != 0 {
-                    push(f(31, b * 2 + capbit));
-                }
+        }
+        if g != 0 {
+            push(f(32, g as u64 * 2 + capbit));
+        }
+        push(f(33, mix(gz(ii - 1) as u64, gz(ii + 1) as u64)));
+        if t.cue != 0 {
+            push(f(34, t.cue as u64 * 2 + capbit));
+        }
+        let around = mix(
+            mix(p1.cue as u64, p2.cue as u64),
+            mix(n1.cue as u64, n2.cue as u64),
+        );
+        if around != mix(mix(0, 0), mix(0, 0)) {
+            push(f(35, mix(around, capbit)));
+        }
+        // An organisation cue within the next three tokens, for
+        // capitalised tokens ("ByteDance AI Labs", "Baidu Research").
+        if capbit != 0 {
+            let org_ahead = (1..=3).any(|d| at(ii + d).cue & CUE_ORG != 0);
+            if org_ahead {
+                push(f(36, 1));
             }
-            if g != 0 {
-                push(f(32, g as u64 * 2 + capbit));
+        }
+        let wt = s.word_types[i];
+        for b in 0..4 {
+            if wt & (1 << b) != 0 {
+                push(f(37, b * 2 + capbit));
             }
-            push(f(33, mix(gz(ii - 1) as u64, gz(ii + 1) as u64)));
-            if t.cue != 0 {
-                push(f(34, t.cue as u64 * 2 + capbit));
-            }
-            let around = mix(
-                mix(p1.cue as u64, p2.cue as u64),
-                mix(n1.cue as u64, n2.cue as u64),
-            );
-            if around != mix(mix(0, 0), mix(0, 0)) {
-                push(f(35, mix(around, capbit)));
-            }
-            // An organisation cue within the next three tokens, for
-            // capitalised tokens ("ByteDance AI Labs", "Baidu Research").
-            if capbit != 0 {
-                let org_ahead = (1..=3).any(|d| at(ii + d).cue & CUE_ORG != 0);
-                if org_ahead {
-                    push(f(36, 1));
-                }
-            }
-            let wt = buf.word_types[i];
-            for b in 0..4 {
-                if wt & (1 << b) != 0 {
-                    push(f(37, b * 2 + capbit));
-                }
-            }
-            let cc = buf.casing[i] as u64;
-            push(f(38, cc * 4 + capbit * 2 + (i == 0) as u64));
-            push(f(39, mix(cc * 2 + capbit, mix(wt as u64, g as u64))));
-            if let Some(d) = doc {
-                let di = d[i];
-                let dp = if i > 0 { d[i - 1].tag } else { 255 };
-                let dn = if i + 1 < n { d[i + 1].tag } else { 254 };
-                push(f(40, di.tag as u64));
-                push(f(41, mix(dp as u64, di.tag as u64)));
-                push(f(42, mix(di.tag as u64, dn as u64)));
-                push(f(43, di.elsewhere as u64 * 2 + capbit));
-                push(f(44, mix(di.majority as u64, di.tag as u64)));
-                push(f(
-                    45,
-                    (di.cap_elsewhere as u64) * 4 + capbit * 2 + (i == 0) as u64,
-                ));
-            }
-            out.offs.push(out.feats.len() as u32);
+        }
+        let cc = s.casing[i] as u64;
+        push(f(38, cc * 4 + capbit * 2 + (i == 0) as u64));
+        push(f(39, mix(cc * 2 + capbit, mix(wt as u64, g as u64))));
+    }
+
+    /// The document-level (second-stage) features of token `i` of `s`, from
+    /// the first stage's tags over the whole document (`d`, per token of
+    /// `s`), appended to `out`.
+    pub fn doc_feats(&self, s: &Sent<'_>, i: usize, d: &[DocInfo], out: &mut Vec<u32>) {
+        let shift = 64 - self.bits;
+        let n = s.len();
+        let t = &s.info[i];
+        let capbit = (t.flags & F_INIT_UPPER) as u64;
+        let mut push = |h: u64| out.push((fmix(h) >> shift) as u32);
+        let di = d[i];
+        let dp = if i > 0 { d[i - 1].tag } else { 255 };
+        let dn = if i + 1 < n { d[i + 1].tag } else { 254 };
+        push(f(40, di.tag as u64));
+        push(f(41, mix(dp as u64, di.tag as u64)));
+        push(f(42, mix(di.tag as u64, dn as u64)));
+        push(f(43, di.elsewhere as u64 * 2 + capbit));
+        push(f(44, mix(di.majority as u64, di.tag as u64)));
+        push(f(
+            45,
+            (di.cap_elsewhere as u64) * 4 + capbit * 2 + (i == 0) as u64,
+        ));
+    }
+}
+
+/// Feature template `tpl` over the primitive `x`.
+#[inline]
+fn f(tpl: u64, x: u64) -> u64 {
+    mix(mix(tpl.wrapping_mul(0x1000_0001), x), tpl)
+}
+
+/// One prepared sentence: slices of a [`Buffers`].
+#[derive(Debug, Clone, Copy)]
+pub struct Sent<'a> {
+    pub info: &'a [TokInfo],
+    pub gaz: &'a [u8],
+    pub word_types: &'a [u8],
+    pub casing: &'a [u8],
+}
+
+impl Sent<'_> {
+    /// Number of tokens.
+    pub fn len(&self) -> usize {
+        self.info.len()
+    }
+
+    /// True for an empty sentence.
+    pub fn is_empty(&self) -> bool {
+        self.info.is_empty()
+    }
+
+    /// Every lettered token is all-caps (a headline line), and there is one.
+    pub fn caps_line(&self) -> bool {
+        self.info.iter().any(|t| t.flags & F_ALPHA != 0)
+            && self
+                .info
+                .iter()
+                .all(|t| t.flags & F_ALPHA == 0 || t.flags & F_ALL_UPPER != 0)
+    }
+}
+
+impl Buffers {
+    /// Makes room for `n` more tokens.
+    pub fn reserve(&mut self, n: usize) {
+        self.info.reserve(n);
+        self.lower.reserve(n);
+        self.gaz.reserve(n);
+        self.word_types.reserve(n);
+        self.casing.reserve(n);
+    }
+
+    /// Empties, keeping capacity.
+    pub fn clear(&mut self) {
+        self.info.clear();
+        self.lower.clear();
+        self.gaz.clear();
+        self.word_types.clear();
+        self.casing.clear();
+    }
+
+    /// The tokens `r` (one sentence) as a [`Sent`].
+    pub fn sentence(&self, r: std::ops::Range<usize>) -> Sent<'_> {
+        Sent {
+            info: &self.info[r.clone()],
+            gaz: &self.gaz[r.clone()],
+            word_types: &self.word_types[r.clone()],
+            casing: &self.casing[r],
         }
     }
 }
@@ -426,6 +602,32 @@ mod tests {
         );
         assert_eq!(TokInfo::new("2016", &c).flags, F_DIGIT);
         assert_eq!(hash_lower("ÉCOLE"), hash_lower("école"));
+        // The ASCII fast path agrees with the general one.
+        for w in [
+            "Jakarta",
+            "U.S.",
+            "a",
+            "",
+            "Co-founder",
+            "2016",
+            "x1Y",
+            "AI",
+            "McDonald's",
+            "--",
+        ] {
+            let (fast, slow) = (TokInfo::new(w, &c), TokInfo::new_any(w, &c));
+            assert_eq!(
+                (
+                    fast.word, fast.lower, fast.shape, fast.short, fast.pre, fast.suf, fast.flags,
+                    fast.cue
+                ),
+                (
+                    slow.word, slow.lower, slow.shape, slow.short, slow.pre, slow.suf, slow.flags,
+                    slow.cue
+                ),
+                "{w}"
+            );
+        }
         // Affixes of a one-letter word are not features.
         assert_eq!(TokInfo::new("a", &c).pre, [0; 4]);
     }

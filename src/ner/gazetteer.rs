@@ -147,6 +147,12 @@ impl Gazetteer {
     pub fn match_sentence(&self, lower: &[u64], out: &mut Vec<u8>) {
         out.clear();
         out.resize(lower.len(), 0);
+        self.match_into(lower, out);
+    }
+
+    /// [`Gazetteer::match_sentence`] into a slice as long as `lower`.
+    pub fn match_into(&self, lower: &[u64], out: &mut [u8]) {
+        out.fill(0);
         if self.is_empty() {
             return;
         }

@@ -13,12 +13,14 @@
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
+use std::ops::Range;
 use std::sync::LazyLock;
 
 use crate::ner::decode::{self, Constraints, Scratch};
-use crate::ner::features::{Buffers, DocInfo, Extractor, F_INIT_UPPER, SentFeats};
+use crate::ner::features::{Buffers, DocInfo, Extractor, F_INIT_UPPER};
 use crate::ner::gazetteer::{Cues, Gazetteer};
 use crate::ner::tags::{Scheme, Tag, TagSet};
+use crate::ner::token::Token;
 use crate::ner::{Label, Lang};
 
 const MAGIC: &[u8; 8] = b"SORNER01";
@@ -54,9 +56,16 @@ pub struct Model {
     pub tagset: TagSet,
     pub bits: u32,
     pub gaz: Gazetteer,
-    /// Stage 1 tags from local features; stage 2 (when present) adds the
-    /// document-level features computed from stage 1's tags.
-    pub stages: Vec<Stage>,
+    /// Number of stages: stage 1 tags from local features; stage 2 (when
+    /// present) adds the document-level features computed from stage 1's tags.
+    nstages: usize,
+    /// Every stage's weights, interleaved so that one bucket's rows for all
+    /// stages are adjacent: `dense[(bucket * nstages + stage) * nt + tag]`.
+    /// Both stages share the local feature buckets, so the tagger reads the
+    /// two rows of a bucket with one cache miss.
+    dense: Vec<i16>,
+    /// Each stage's `(nt + 1) × nt` transitions (see [`Stage::trans`]).
+    trans: Vec<Vec<i16>>,
     cons: Constraints,
     cues: Cues,
     /// Each stage's transitions as `f32`, as the decoder takes them.
@@ -152,66 +161,91 @@ impl Hasher for IdHasher {
 /// Computes each token's [`DocInfo`] from the first stage's tags over a
 /// whole document: how the same (lowercased) word was tagged elsewhere.
 /// `lower`/`flags` are per sentence, per token; `tags` are tag indices.
-// Parallel per-sentence arrays are indexed together; zips four deep read worse.
-#[allow(clippy::needless_range_loop)]
 pub fn doc_infos(
     tagset: &TagSet,
     lower: &[&[u64]],
     flags: &[Vec<u8>],
     tags: &[Vec<usize>],
 ) -> Vec<Vec<DocInfo>> {
+    let mut sents = Vec::with_capacity(lower.len());
+    let mut at = 0;
+    for l in lower {
+        sents.push(at..at + l.len());
+        at += l.len();
+    }
+    let flat = doc_infos_flat(
+        tagset,
+        &lower.concat(),
+        &flags.concat(),
+        &tags.concat(),
+        &sents,
+    );
+    sents.iter().map(|r| flat[r.clone()].to_vec()).collect()
+}
+
+/// [`doc_infos`] over a document stored flat: `lower`, `flags` and `tags`
+/// per token, `sents` the token ranges of its sentences.
+pub fn doc_infos_flat(
+    tagset: &TagSet,
+    lower: &[u64],
+    flags: &[u8],
+    tags: &[usize],
+    sents: &[Range<usize>],
+) -> Vec<DocInfo> {
     // counts[0] = O, counts[1 + label] = entity of that label; [5] = capitalised
     // occurrences not at sentence start.
     type Counts = [u16; 6];
     let mut map: HashMap<u64, Counts, BuildHasherDefault<IdHasher>> = HashMap::default();
+    map.reserve(lower.len());
     let class = |t: usize| -> usize {
         match tagset.tag(t).label() {
             None => 0,
             Some(l) => 1 + label_code(l) as usize,
         }
     };
-    for s in 0..lower.len() {
-        for i in 0..lower[s].len() {
-            let c = map.entry(lower[s][i]).or_default();
-            if flags[s][i] & F_INIT_UPPER != 0 {
-                c[class(tags[s][i])] += 1;
-                if i > 0 {
-                    c[5] += 1;
-                }
+    let mut initial = vec![false; lower.len()];
+    for r in sents {
+        if r.start < r.end {
+            initial[r.start] = true;
+        }
+    }
+    for k in 0..lower.len() {
+        let c = map.entry(lower[k]).or_default();
+        if flags[k] & F_INIT_UPPER != 0 {
+            let x = &mut c[class(tags[k])];
+            *x = x.saturating_add(1);
+            if !initial[k] {
+                c[5] = c[5].saturating_add(1);
             }
         }
     }
     let mut out = Vec::with_capacity(lower.len());
-    for s in 0..lower.len() {
-        let mut row = Vec::with_capacity(lower[s].len());
-        for i in 0..lower[s].len() {
-            let mut c = map[&lower[s][i]];
-            if flags[s][i] & F_INIT_UPPER != 0 {
-                c[class(tags[s][i])] -= 1;
-                if i > 0 {
-                    c[5] -= 1;
-                }
+    for k in 0..lower.len() {
+        let mut c = map[&lower[k]];
+        if flags[k] & F_INIT_UPPER != 0 {
+            c[class(tags[k])] -= 1;
+            if !initial[k] {
+                c[5] -= 1;
             }
-            let mut elsewhere = 0u8;
-            let mut majority = 0u8;
-            let mut best = c[0];
-            for k in 1..5 {
-                if c[k] > 0 {
-                    elsewhere |= 1 << (k - 1);
-                    if c[k] > best {
-                        best = c[k];
-                        majority = k as u8;
-                    }
-                }
-            }
-            row.push(DocInfo {
-                tag: tags[s][i] as u8,
-                elsewhere,
-                majority,
-                cap_elsewhere: c[5] > 0,
-            });
         }
-        out.push(row);
+        let mut elsewhere = 0u8;
+        let mut majority = 0u8;
+        let mut best = c[0];
+        for (j, &n) in c.iter().enumerate().take(5).skip(1) {
+            if n > 0 {
+                elsewhere |= 1 << (j - 1);
+                if n > best {
+                    best = n;
+                    majority = j as u8;
+                }
+            }
+        }
+        out.push(DocInfo {
+            tag: tags[k] as u8,
+            elsewhere,
+            majority,
+            cap_elsewhere: c[5] > 0,
+        });
     }
     out
 }
@@ -219,16 +253,39 @@ pub fn doc_infos(
 impl Model {
     /// Assembles a model.
     pub fn new(tagset: TagSet, bits: u32, gaz: Gazetteer, stages: Vec<Stage>) -> Model {
+        let nt = tagset.len();
+        let ns = stages.len();
+        let rows = 1usize << bits;
+        let mut dense = vec![0i16; rows * ns * nt];
+        for (k, st) in stages.iter().enumerate() {
+            for (b, row) in st.weights.chunks_exact(nt).enumerate().take(rows) {
+                let at = (b * ns + k) * nt;
+                dense[at..at + nt].copy_from_slice(row);
+            }
+        }
+        let trans = stages.into_iter().map(|s| s.trans).collect();
+        Model::from_parts(tagset, bits, gaz, dense, trans)
+    }
+
+    fn from_parts(
+        tagset: TagSet,
+        bits: u32,
+        gaz: Gazetteer,
+        dense: Vec<i16>,
+        trans: Vec<Vec<i16>>,
+    ) -> Model {
         let cons = Constraints::new(&tagset);
-        let trans_f = stages
+        let trans_f = trans
             .iter()
-            .map(|s| s.trans.iter().map(|&t| t as f32).collect())
+            .map(|s| s.iter().map(|&t| t as f32).collect())
             .collect();
         Model {
             tagset,
             bits,
             gaz,
-            stages,
+            nstages: trans.len(),
+            dense,
+            trans,
             cons,
             cues: Cues::new(),
             trans_f,
@@ -240,9 +297,20 @@ impl Model {
         &self.tagset.labels
     }
 
+    /// Number of stages (1, or 2 with the document-level stage).
+    pub fn stage_count(&self) -> usize {
+        self.nstages
+    }
+
+    /// Stage `k`'s weight row for `bucket` (one weight per tag).
+    fn row(&self, k: usize, bucket: usize) -> &[i16] {
+        let nt = self.tagset.len();
+        let at = (bucket * self.nstages + k) * nt;
+        &self.dense[at..at + nt]
+    }
+
     /// Serialises the model.
     pub fn to_bytes(&self) -> Vec<u8> {
-        let nt = self.tagset.len();
         let mut out = Vec::new();
         out.extend_from_slice(MAGIC);
         out.push(match self.tagset.scheme {
@@ -254,21 +322,22 @@ impl Model {
             out.push(label_code(l));
         }
         out.push(self.bits as u8);
-        out.push(self.stages.len() as u8);
+        out.push(self.nstages as u8);
         self.gaz.write(&mut out);
-        for st in &self.stages {
-            for &t in &st.trans {
+        let buckets = 1usize << self.bits;
+        for (k, trans) in self.trans.iter().enumerate() {
+            for &t in trans {
                 out.extend_from_slice(&t.to_le_bytes());
             }
-            let rows: Vec<usize> = (0..st.weights.len() / nt)
-                .filter(|&r| st.weights[r * nt..(r + 1) * nt].iter().any(|&w| w != 0))
+            let rows: Vec<usize> = (0..buckets)
+                .filter(|&r| self.row(k, r).iter().any(|&w| w != 0))
                 .collect();
             out.extend_from_slice(&(rows.len() as u32).to_le_bytes());
             let mut prev = 0usize;
             for r in rows {
                 put_varint(&mut out, (r - prev) as u64);
                 prev = r;
-                let row = &st.weights[r * nt..(r + 1) * nt];
+                let row = self.row(k, r);
                 let mask = row
                     .iter()
                     .enumerate()
@@ -318,15 +387,19 @@ impl Model {
         let tagset = TagSet::new(scheme, &labels);
         let nt = tagset.len();
         let rows = 1usize << bits;
-        let mut stages = Vec::with_capacity(nstages);
-        for _ in 0..nstages {
+        if nt > 64 {
+            return Err(r.err("too many tags"));
+        }
+        let mut dense = vec![0i16; rows * nstages * nt];
+        let mut trans = Vec::with_capacity(nstages);
+        for k in 0..nstages {
             let tb = r.take((nt + 1) * nt * 2)?;
-            let trans = tb
-                .chunks_exact(2)
-                .map(|c| i16::from_le_bytes([c[0], c[1]]))
-                .collect();
+            trans.push(
+                tb.chunks_exact(2)
+                    .map(|c| i16::from_le_bytes([c[0], c[1]]))
+                    .collect(),
+            );
             let n = u32::from_le_bytes(r.take(4)?.try_into().expect("4 bytes")) as usize;
-            let mut weights = vec![0i16; rows * nt];
             let mut row = 0usize;
             for _ in 0..n {
                 row = row
@@ -337,21 +410,21 @@ impl Model {
                 if mask >> nt != 0 {
                     return Err(r.err("weight mask names a missing tag"));
                 }
+                let at = (row * nstages + k) * nt;
                 for t in 0..nt {
                     if mask & (1 << t) != 0 {
                         let z = r.varint()?;
                         let w = ((z >> 1) as i64) ^ -((z & 1) as i64);
-                        weights[row * nt + t] =
+                        dense[at + t] =
                             i16::try_from(w).map_err(|_| r.err("weight out of range"))?;
                     }
                 }
             }
-            stages.push(Stage { weights, trans });
         }
         if r.pos != bytes.len() {
             return Err(r.err("trailing bytes"));
         }
-        Ok(Model::new(tagset, bits, gaz, stages))
+        Ok(Model::from_parts(tagset, bits, gaz, dense, trans))
     }
 
     fn extractor(&self) -> Extractor<'_> {
@@ -362,47 +435,10 @@ impl Model {
         }
     }
 
-    fn decode_stage(
-        &self,
-        stage_index: usize,
-        feats: &SentFeats,
-        emit: &mut Vec<f32>,
-        acc: &mut Vec<i32>,
-        scratch: &mut Scratch,
-        out: &mut Vec<usize>,
-    ) {
-        let nt = self.tagset.len();
-        let stage = &self.stages[stage_index];
-        emit.clear();
-        emit.resize(feats.len() * nt, 0.0);
-        // Fixed-width rows let the compiler unroll and vectorise the sums.
-        match nt {
-            5 => emissions::<5>(&stage.weights, feats, emit),
-            7 => emissions::<7>(&stage.weights, feats, emit),
-            9 => emissions::<9>(&stage.weights, feats, emit),
-            _ => {
-                for i in 0..feats.len() {
-                    acc.clear();
-                    acc.resize(nt, 0);
-                    for &b in feats.token(i) {
-                        let row = &stage.weights[b as usize * nt..b as usize * nt + nt];
-                        for (a, &w) in acc.iter_mut().zip(row) {
-                            *a += w as i32;
-                        }
-                    }
-                    for (e, &a) in emit[i * nt..(i + 1) * nt].iter_mut().zip(acc.iter()) {
-                        *e = a as f32;
-                    }
-                }
-            }
-        }
-        decode::viterbi(emit, &self.trans_f[stage_index], &self.cons, scratch, out);
-    }
-
     /// Tags a document given as sentences of tokens; returns IOB2 tags per
     /// sentence. Document-level features see all sentences at once.
     pub fn tag_document<S: AsRef<str>>(&self, sentences: &[&[S]]) -> Vec<Vec<Tag>> {
-        self.tag_document_stages(sentences, self.stages.len())
+        self.tag_document_stages(sentences, self.nstages)
     }
 
     /// Like [`Model::tag_document`] but stops after `stages` stages (for
@@ -413,61 +449,168 @@ impl Model {
         stages: usize,
     ) -> Vec<Vec<Tag>> {
         let ex = self.extractor();
-        let mut feats = SentFeats::default();
-        let mut emit = Vec::new();
-        let mut acc = Vec::new();
-        let mut scratch = Scratch::default();
-        let two = stages >= 2 && self.stages.len() >= 2;
-        // Stage 2 needs every sentence's primitives again; keeping them
-        // avoids hashing each token twice.
-        let mut bufs: Vec<Buffers> = Vec::with_capacity(if two { sentences.len() } else { 0 });
-        let mut one = Buffers::default();
-        let mut tags: Vec<Vec<usize>> = Vec::with_capacity(sentences.len());
+        let mut buf = Buffers::default();
+        let mut sents = Vec::with_capacity(sentences.len());
         for s in sentences {
-            let buf = if two {
-                bufs.push(Buffers::default());
-                bufs.last_mut().expect("just pushed")
-            } else {
-                &mut one
-            };
-            ex.prepare(s, buf);
-            ex.extract(buf, None, &mut feats);
-            let mut out = Vec::new();
-            self.decode_stage(0, &feats, &mut emit, &mut acc, &mut scratch, &mut out);
-            tags.push(out);
+            let from = buf.info.len();
+            ex.prepare_append(s.iter().map(|t| t.as_ref()), &mut buf);
+            sents.push(from..buf.info.len());
         }
-        if two {
-            let lower: Vec<&[u64]> = bufs.iter().map(|b| &b.lower[..]).collect();
-            let flags: Vec<Vec<u8>> = bufs
-                .iter()
-                .map(|b| b.info.iter().map(|t| t.flags).collect())
-                .collect();
-            let infos = doc_infos(&self.tagset, &lower, &flags, &tags);
-            for (k, buf) in bufs.iter().enumerate() {
-                ex.extract(buf, Some(&infos[k]), &mut feats);
-                self.decode_stage(1, &feats, &mut emit, &mut acc, &mut scratch, &mut tags[k]);
+        let mut tags = Vec::new();
+        self.tag_prepared(&buf, &sents, stages, &mut tags);
+        sents
+            .iter()
+            .map(|r| self.tagset.decode(&tags[r.clone()]))
+            .collect()
+    }
+
+    /// Tags the tokens `tokens` of `text` (split into sentences `sents`, as
+    /// token ranges) as one document; returns the IOB2 tags of each sentence
+    /// as token ranges with their labels, via `emit(start, end, label)`
+    /// with token indices into `tokens`.
+    pub fn tag_tokens(
+        &self,
+        text: &str,
+        tokens: &[Token],
+        sents: &[Range<usize>],
+        mut emit: impl FnMut(usize, usize, Label),
+    ) {
+        let ex = self.extractor();
+        let mut buf = Buffers::default();
+        buf.reserve(tokens.len());
+        for r in sents {
+            ex.prepare_append(tokens[r.clone()].iter().map(|t| t.text(text)), &mut buf);
+        }
+        let mut tags = Vec::new();
+        self.tag_prepared(&buf, sents, self.nstages, &mut tags);
+        for r in sents {
+            let iob2 = self.tagset.decode(&tags[r.clone()]);
+            for (a, b, label) in crate::ner::tags::spans(&iob2) {
+                emit(r.start + a, r.start + b, label);
             }
         }
-        tags.iter().map(|t| self.tagset.decode(t)).collect()
+    }
+
+    /// Tags a prepared document (`buf` holds every sentence, `sents` their
+    /// token ranges), writing one tag index per token into `tags`.
+    ///
+    /// The local features are hashed once: their stage-1 and stage-2 weight
+    /// rows are adjacent in `dense`, so the first pass sums both and keeps
+    /// the stage-2 part; the second pass only adds the document features.
+    fn tag_prepared(
+        &self,
+        buf: &Buffers,
+        sents: &[Range<usize>],
+        stages: usize,
+        tags: &mut Vec<usize>,
+    ) {
+        let nt = self.tagset.len();
+        let ns = self.nstages;
+        let two = stages >= 2 && ns >= 2;
+        let ntok = buf.info.len();
+        let ex = self.extractor();
+        tags.clear();
+        tags.resize(ntok, 0);
+        let mut feats: Vec<u32> = Vec::with_capacity(96);
+        let mut emit: Vec<f32> = Vec::new();
+        let mut local2: Vec<i32> = if two { vec![0; ntok * nt] } else { Vec::new() };
+        let mut acc = vec![0i32; 2 * nt];
+        let mut scratch = Scratch::default();
+        let mut out = Vec::new();
+        // Stage 1 reads its own row, or both rows of a bucket when stage 2 follows.
+        let lanes = if two { 2 } else { 1 };
+        for r in sents {
+            let s = buf.sentence(r.clone());
+            let caps = s.caps_line();
+            emit.clear();
+            for i in 0..s.len() {
+                feats.clear();
+                ex.local_feats(&s, i, caps, &mut feats);
+                acc.fill(0);
+                sum_rows(&self.dense, ns * nt, 0, lanes * nt, &feats, &mut acc);
+                emit.extend(acc[..nt].iter().map(|&a| a as f32));
+                if two {
+                    let k = (r.start + i) * nt;
+                    local2[k..k + nt].copy_from_slice(&acc[nt..2 * nt]);
+                }
+            }
+            decode::viterbi(&emit, &self.trans_f[0], &self.cons, &mut scratch, &mut out);
+            tags[r.clone()].copy_from_slice(&out);
+        }
+        if !two {
+            return;
+        }
+        let flags: Vec<u8> = buf.info.iter().map(|t| t.flags).collect();
+        let infos = doc_infos_flat(&self.tagset, &buf.lower, &flags, tags, sents);
+        for r in sents {
+            let s = buf.sentence(r.clone());
+            let d = &infos[r.clone()];
+            emit.clear();
+            for i in 0..s.len() {
+                feats.clear();
+                ex.doc_feats(&s, i, d, &mut feats);
+                let k = (r.start + i) * nt;
+                acc[..nt].copy_from_slice(&local2[k..k + nt]);
+                sum_rows(&self.dense, ns * nt, nt, nt, &feats, &mut acc);
+                emit.extend(acc[..nt].iter().map(|&a| a as f32));
+            }
+            decode::viterbi(&emit, &self.trans_f[1], &self.cons, &mut scratch, &mut out);
+            tags[r.clone()].copy_from_slice(&out);
+        }
     }
 }
 
-/// Sums each token's weight rows into `emit` for a tag set of `N` tags.
-fn emissions<const N: usize>(weights: &[i16], feats: &SentFeats, emit: &mut [f32]) {
-    for i in 0..feats.len() {
-        let mut acc = [0i32; N];
-        for &b in feats.token(i) {
-            let start = b as usize * N;
-            if let Some(row) = weights.get(start..start + N) {
-                for t in 0..N {
-                    acc[t] += row[t] as i32;
+/// Adds, for every bucket in `feats`, the `len` weights starting `first`
+/// into the bucket's `stride`-long block of `dense` to `acc[..len]`.
+#[inline]
+fn sum_rows(
+    dense: &[i16],
+    stride: usize,
+    first: usize,
+    len: usize,
+    feats: &[u32],
+    acc: &mut [i32],
+) {
+    // Fixed widths let the compiler unroll and vectorise the sums.
+    match len {
+        5 => sum_fixed::<5>(dense, stride, first, feats, acc),
+        7 => sum_fixed::<7>(dense, stride, first, feats, acc),
+        9 => sum_fixed::<9>(dense, stride, first, feats, acc),
+        10 => sum_fixed::<10>(dense, stride, first, feats, acc),
+        14 => sum_fixed::<14>(dense, stride, first, feats, acc),
+        18 => sum_fixed::<18>(dense, stride, first, feats, acc),
+        _ => {
+            for &b in feats {
+                let at = b as usize * stride + first;
+                if let Some(row) = dense.get(at..at + len) {
+                    for (a, &w) in acc.iter_mut().zip(row) {
+                        *a += w as i32;
+                    }
                 }
             }
         }
-        for t in 0..N {
-            emit[i * N + t] = acc[t] as f32;
+    }
+}
+
+#[inline]
+fn sum_fixed<const L: usize>(
+    dense: &[i16],
+    stride: usize,
+    first: usize,
+    feats: &[u32],
+    acc: &mut [i32],
+) {
+    let mut sum = [0i32; L];
+    sum.copy_from_slice(&acc[..L]);
+    for &b in feats {
+        let at = b as usize * stride + first;
+        if let Some(row) = dense.get(at..at + L) {
+            for t in 0..L {
+                sum[t] += row[t] as i32;
+            }
         }
     }
+    acc[..L].copy_from_slice(&sum);
 }
 
 static EN: LazyLock<Result<Model, ModelError>> =
@@ -513,7 +656,9 @@ mod tests {
         let m = tiny();
         let b = m.to_bytes();
         let m2 = Model::from_bytes(&b).unwrap();
-        assert_eq!(m2.stages, m.stages);
+        assert_eq!(m2.stage_count(), 2);
+        assert_eq!(m2.dense, m.dense);
+        assert_eq!(m2.trans, m.trans);
         assert_eq!(m2.gaz, m.gaz);
         assert_eq!(m2.tagset, m.tagset);
         assert_eq!(m2.to_bytes(), b);

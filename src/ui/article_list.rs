@@ -14,7 +14,7 @@ use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use crate::app::App;
 use crate::article::Article;
-use crate::ui::layout::{self, LIST_ITEM_HEIGHT};
+use crate::ui::layout;
 
 /// Marker shown before an unread article.
 pub const UNREAD_MARK: &str = "●";
@@ -34,12 +34,20 @@ impl<'a> ArticleList<'a> {
 
     fn title(&self) -> Line<'a> {
         let list = self.app.list();
+        let theme = self.app.theme();
         let text = format!(
             " Articles {}/{} ",
             list.visible.len(),
             self.app.entries().len(),
         );
-        Line::styled(text, self.app.theme().pane_title)
+        let mut spans = vec![Span::styled(text, theme.pane_title)];
+        if let Some(f) = &list.entity {
+            spans.push(Span::styled(
+                format!("· {} {} ", f.label.as_str(), f.name),
+                theme.filter,
+            ));
+        }
+        Line::from(spans)
     }
 
     /// Order, filter and query, under the list.
@@ -50,6 +58,41 @@ impl<'a> ArticleList<'a> {
             text.push_str(&format!("· /{} ", list.query));
         }
         Line::styled(text, self.app.theme().dim)
+    }
+}
+
+impl ArticleList<'_> {
+    /// "   Chen Wei · NUS · Beijing", each in its type's style, cut to `width`.
+    fn top_entities_line(&self, idx: usize, width: usize) -> Line<'static> {
+        let theme = self.app.theme();
+        let Some(ann) = self.app.annotation(idx) else {
+            return Line::from(vec![Span::raw("   "), Span::styled("…", theme.dim)]);
+        };
+        if ann.top.is_empty() {
+            return Line::from(vec![
+                Span::raw("   "),
+                Span::styled("no entities", theme.dim),
+            ]);
+        }
+        let mut spans = vec![Span::raw("   ")];
+        let mut used = 3;
+        for (k, (label, name)) in ann.top.iter().enumerate() {
+            let sep = if k == 0 { "" } else { " · " };
+            let room = width.saturating_sub(used + sep.width());
+            if room < 2 {
+                break;
+            }
+            let name = truncate(name, room).into_owned();
+            used += sep.width() + name.width();
+            spans.push(Span::styled(sep, theme.dim));
+            let style = if self.app.highlighted(*label) {
+                theme.entity(*label)
+            } else {
+                theme.dim
+            };
+            spans.push(Span::styled(name, style));
+        }
+        Line::from(spans)
     }
 }
 
@@ -107,6 +150,8 @@ impl Widget for ArticleList<'_> {
         if list.visible.is_empty() {
             let msg = if self.app.is_loading() {
                 "Loading articles…".to_owned()
+            } else if let Some(f) = &list.entity {
+                format!("No article mentions “{}” (Esc: clear)", f.name)
             } else if !list.query.is_empty() {
                 format!("No article matches “{}”", list.query)
             } else if self.app.entries().is_empty() {
@@ -118,9 +163,10 @@ impl Widget for ArticleList<'_> {
             return;
         }
         let store = self.app.store();
+        let item_height = layout::list_item_height(list.top_entities);
         let mut y = inner.y;
         for (pos, &idx) in list.visible.iter().enumerate().skip(list.offset) {
-            if y + LIST_ITEM_HEIGHT > inner.bottom() {
+            if y + item_height > inner.bottom() {
                 break;
             }
             let Some(a) = self.app.article(idx) else {
@@ -157,10 +203,7 @@ impl Widget for ArticleList<'_> {
             ];
             let first = Rect::new(inner.x, y, inner.width, 1);
             let second = Rect::new(inner.x, y + 1, inner.width, 1);
-            buf.set_style(
-                Rect::new(inner.x, y, inner.width, LIST_ITEM_HEIGHT),
-                row_style,
-            );
+            buf.set_style(Rect::new(inner.x, y, inner.width, item_height), row_style);
             Line::from(marks).style(row_style).render(first, buf);
             Line::from(vec![
                 Span::raw("   "),
@@ -168,7 +211,13 @@ impl Widget for ArticleList<'_> {
             ])
             .style(row_style)
             .render(second, buf);
-            y += LIST_ITEM_HEIGHT;
+            if list.top_entities {
+                let third = Rect::new(inner.x, y + 2, inner.width, 1);
+                self.top_entities_line(idx, usize::from(inner.width))
+                    .style(row_style)
+                    .render(third, buf);
+            }
+            y += item_height;
         }
     }
 }

@@ -10,10 +10,12 @@ use crate::app::App;
 use crate::app::keymap::{Context, KeyMap};
 
 /// Contexts shown, in order.
-const SECTIONS: [Context; 6] = [
+const SECTIONS: [Context; 8] = [
     Context::Global,
     Context::List,
     Context::Reader,
+    Context::Entities,
+    Context::EntityIndex,
     Context::Search,
     Context::Help,
     Context::Problems,

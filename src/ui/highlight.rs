@@ -1,12 +1,19 @@
 //! Splitting one wrapped line into styled spans at byte ranges. Marks come
-//! in layers (entities below, search matches above); each layer is sorted
-//! and non-overlapping, later layers patch earlier ones.
+//! in layers (entities at the bottom, then the selected entity's mentions,
+//! then search matches); each layer is sorted and non-overlapping, later
+//! layers patch earlier ones. Lines come from [`crate::ui::layout`], the one
+//! wrapping authority, as byte ranges, so an entity split by a line break
+//! is styled on both lines without re-deriving anything from rendered text.
 
 use std::borrow::Cow;
 use std::ops::Range;
 
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
+
+use crate::annotations::label_index;
+use crate::ner;
+use crate::ui::theme::Theme;
 
 /// A styled byte range of the source text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -20,6 +27,37 @@ fn overlapping<'m>(layer: &'m [Mark], line: &Range<usize>) -> &'m [Mark] {
     let first = layer.partition_point(|m| m.range.end <= line.start);
     let last = first + layer[first..].partition_point(|m| m.range.start < line.end);
     &layer[first..last]
+}
+
+/// The entity spans (sorted, disjoint) touching `window` as a highlight
+/// layer, each styled by its type; types switched off in `enabled`
+/// (indexed like [`ner::Label::ALL`]) are left out. Only the spans near
+/// the window are looked at, so a huge article costs the same per frame.
+pub fn entity_marks(
+    spans: &[ner::Span],
+    window: Range<usize>,
+    enabled: [bool; 4],
+    theme: &Theme,
+) -> Vec<Mark> {
+    let first = spans.partition_point(|s| s.end <= window.start);
+    spans[first..]
+        .iter()
+        .take_while(|s| s.start < window.end)
+        .filter(|s| enabled[label_index(s.label)])
+        .map(|s| Mark {
+            range: s.start..s.end,
+            style: theme.entity(s.label),
+        })
+        .collect()
+}
+
+/// Ranges (sorted, disjoint) as one layer in one style: the selected
+/// entity's mentions, for instance.
+pub fn uniform_marks(ranges: impl IntoIterator<Item = Range<usize>>, style: Style) -> Vec<Mark> {
+    ranges
+        .into_iter()
+        .map(|range| Mark { range, style })
+        .collect()
 }
 
 /// Builds the styled line for `text[line]`. Tabs become single spaces so
@@ -130,6 +168,173 @@ mod tests {
         );
         let italic = line.spans.iter().find(|s| s.content == "arta").unwrap();
         assert!(italic.style.add_modifier.contains(Modifier::ITALIC));
+    }
+
+    use crate::ner::Label;
+    use crate::ui::layout::wrap_ranges;
+
+    /// The style of every byte of `text` as drawn when wrapped to `width`
+    /// (bytes dropped at a break are `None`), with `layers` applied.
+    fn drawn(text: &str, width: usize, layers: &[&[Mark]]) -> Vec<Option<Style>> {
+        let mut out = vec![None; text.len()];
+        for r in wrap_ranges(text, width) {
+            let line = styled_line(text, r.clone(), Style::new(), layers);
+            let mut at = r.start;
+            for span in &line.spans {
+                out[at..at + span.content.len()].fill(Some(span.style));
+                at += span.content.len();
+            }
+            assert_eq!(at, r.end, "a line lost or gained bytes");
+        }
+        out
+    }
+
+    fn spans(text: &str, ents: &[(&str, Label)]) -> Vec<ner::Span> {
+        let mut from = 0;
+        ents.iter()
+            .map(|(m, label)| {
+                let start = from + text[from..].find(m).unwrap();
+                from = start + m.len();
+                ner::Span {
+                    start,
+                    end: from,
+                    label: *label,
+                }
+            })
+            .collect()
+    }
+
+    /// Wraps `text` at every width from 1 to its length and checks that each
+    /// entity byte is drawn in its type's style and every other drawn byte
+    /// in the base style.
+    fn check_all_widths(text: &str, ents: &[(&str, Label)]) {
+        let theme = Theme::default();
+        let sp = spans(text, ents);
+        let marks = entity_marks(&sp, 0..text.len(), [true; 4], &theme);
+        for width in 1..=text.len() {
+            let styles = drawn(text, width, &[&marks]);
+            for (b, st) in styles.iter().enumerate() {
+                let Some(st) = st else {
+                    assert_eq!(
+                        text.as_bytes()[b],
+                        b' ',
+                        "width {width}: byte {b} not drawn"
+                    );
+                    continue;
+                };
+                let want = sp
+                    .iter()
+                    .find(|s| s.start <= b && b < s.end)
+                    .map_or(Style::new(), |s| theme.entity(s.label));
+                assert_eq!(*st, want, "width {width}, byte {b} of {text:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn entities_at_line_start_and_end_survive_wrapping() {
+        check_all_widths(
+            "Chen Wei bertemu Liu Yang",
+            &[("Chen Wei", Label::Per), ("Liu Yang", Label::Per)],
+        );
+    }
+
+    #[test]
+    fn an_entity_across_a_break_is_styled_on_both_lines() {
+        let text = "direktur Microsoft Research Asia di Beijing";
+        check_all_widths(
+            text,
+            &[
+                ("Microsoft Research Asia", Label::Org),
+                ("Beijing", Label::Loc),
+            ],
+        );
+        // At width 20 the organisation really is split over two lines.
+        let theme = Theme::default();
+        let sp = spans(text, &[("Microsoft Research Asia", Label::Org)]);
+        let marks = entity_marks(&sp, 0..text.len(), [true; 4], &theme);
+        let lines = wrap_ranges(text, 20);
+        let styled: Vec<Vec<(String, Style)>> = lines
+            .iter()
+            .map(|r| {
+                styled_line(text, r.clone(), Style::new(), &[&marks])
+                    .spans
+                    .iter()
+                    .map(|s| (s.content.to_string(), s.style))
+                    .collect()
+            })
+            .collect();
+        assert_eq!(styled[0][1], ("Microsoft".into(), theme.entity_org));
+        assert_eq!(styled[1][0], ("Research Asia".into(), theme.entity_org));
+    }
+
+    #[test]
+    fn adjacent_entities_keep_their_own_styles() {
+        // Two entities with no byte between them, and one right after a quote.
+        check_all_widths(
+            "ByteDanceBeijing “Huawei”",
+            &[
+                ("ByteDance", Label::Org),
+                ("Beijing", Label::Loc),
+                ("Huawei", Label::Org),
+            ],
+        );
+    }
+
+    #[test]
+    fn wide_characters_are_split_on_char_boundaries() {
+        check_all_widths(
+            "字节跳动的张一鸣在北京",
+            &[
+                ("字节跳动", Label::Org),
+                ("张一鸣", Label::Per),
+                ("北京", Label::Loc),
+            ],
+        );
+    }
+
+    #[test]
+    fn switched_off_types_and_the_window_limit_marks() {
+        let theme = Theme::default();
+        let text = "Chen Wei di Beijing dan Shanghai";
+        let sp = spans(
+            text,
+            &[
+                ("Chen Wei", Label::Per),
+                ("Beijing", Label::Loc),
+                ("Shanghai", Label::Loc),
+            ],
+        );
+        let only_per = entity_marks(&sp, 0..text.len(), [true, true, false, true], &theme);
+        assert_eq!(only_per.len(), 1);
+        assert_eq!(only_per[0].style, theme.entity_per);
+        let window = entity_marks(&sp, 9..19, [true; 4], &theme);
+        assert_eq!(window.len(), 1);
+        assert_eq!(&text[window[0].range.clone()], "Beijing");
+    }
+
+    #[test]
+    fn search_and_selection_layers_go_on_top_of_entities() {
+        let theme = Theme::default();
+        let text = "Zhao Xinyi di ByteDance";
+        let sp = spans(
+            text,
+            &[("Zhao Xinyi", Label::Per), ("ByteDance", Label::Org)],
+        );
+        let ents = entity_marks(&sp, 0..text.len(), [true; 4], &theme);
+        let selected = uniform_marks(std::iter::once(0..10), theme.mention_selected);
+        let found = [mark(5..8, Color::Yellow)];
+        let line = styled_line(
+            text,
+            0..text.len(),
+            Style::new(),
+            &[&ents, &selected, &found],
+        );
+        let zhao = line.spans.iter().find(|s| s.content == "Zhao ").unwrap();
+        assert_eq!(zhao.style, theme.entity_per.patch(theme.mention_selected));
+        let xin = line.spans.iter().find(|s| s.content == "Xin").unwrap();
+        assert_eq!(xin.style.fg, Some(Color::Yellow));
+        assert!(xin.style.add_modifier.contains(Modifier::BOLD));
     }
 
     #[test]

@@ -23,12 +23,18 @@ pub const MIN_HEIGHT: u16 = 10;
 pub const TWO_PANE_WIDTH: u16 = 70;
 /// Rows one article takes in the list (title line, source/date line).
 pub const LIST_ITEM_HEIGHT: u16 = 2;
+/// From this width on, the entity panel is shown beside both the list and
+/// the reader; below it, the panel takes the list's place unless the list
+/// has focus.
+pub const THREE_PANE_WIDTH: u16 = 110;
 
 /// Where the panes go. A pane that is not shown at this size is `None`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Panes {
     pub list: Option<Rect>,
     pub reader: Option<Rect>,
+    /// The entity panel, when it is open and there is room.
+    pub entities: Option<Rect>,
     pub status: Rect,
 }
 
@@ -37,8 +43,17 @@ pub fn fits(area: Rect) -> bool {
     area.width >= MIN_WIDTH && area.height >= MIN_HEIGHT
 }
 
-/// Splits the screen, or `None` when it is too small (see [`fits`]).
+/// Splits the screen with the entity panel closed, or `None` when it is too
+/// small (see [`fits`]).
 pub fn panes(area: Rect, focus: Focus) -> Option<Panes> {
+    panes_for(area, focus, false)
+}
+
+/// Splits the screen, with the entity panel when `panel_open`, or `None`
+/// when it is too small (see [`fits`]). Wide: list, reader, panel side by
+/// side. Medium: two columns, the panel beside the reader unless the list
+/// has focus. Narrow: only the focused pane.
+pub fn panes_for(area: Rect, focus: Focus, panel_open: bool) -> Option<Panes> {
     if !fits(area) {
         return None;
     }
@@ -46,6 +61,33 @@ pub fn panes(area: Rect, focus: Focus) -> Option<Panes> {
         Constraint::Fill(1),
         Constraint::Length(1),
     ]));
+    let panel_width = |w: u16| (w / 4).clamp(26, 40);
+    if panel_open && area.width >= THREE_PANE_WIDTH {
+        let list_width = (area.width * 3 / 10).clamp(28, 48);
+        let [list, reader, entities] = main.layout(&Layout::horizontal([
+            Constraint::Length(list_width),
+            Constraint::Fill(1),
+            Constraint::Length(panel_width(area.width)),
+        ]));
+        return Some(Panes {
+            list: Some(list),
+            reader: Some(reader),
+            entities: Some(entities),
+            status,
+        });
+    }
+    if panel_open && area.width >= TWO_PANE_WIDTH && focus != Focus::List {
+        let [reader, entities] = main.layout(&Layout::horizontal([
+            Constraint::Fill(1),
+            Constraint::Length(panel_width(area.width).max(area.width * 2 / 5)),
+        ]));
+        return Some(Panes {
+            list: None,
+            reader: Some(reader),
+            entities: Some(entities),
+            status,
+        });
+    }
     if area.width >= TWO_PANE_WIDTH {
         let list_width = (area.width * 2 / 5).clamp(28, 56);
         let [list, reader] = main.layout(&Layout::horizontal([
@@ -55,16 +97,20 @@ pub fn panes(area: Rect, focus: Focus) -> Option<Panes> {
         Some(Panes {
             list: Some(list),
             reader: Some(reader),
+            entities: None,
             status,
         })
     } else {
-        let (list, reader) = match focus {
-            Focus::List => (Some(main), None),
-            Focus::Reader => (None, Some(main)),
+        let (list, reader, entities) = match focus {
+            Focus::List => (Some(main), None, None),
+            Focus::Reader => (None, Some(main), None),
+            Focus::Entities if panel_open => (None, None, Some(main)),
+            Focus::Entities => (None, Some(main), None),
         };
         Some(Panes {
             list,
             reader,
+            entities,
             status,
         })
     }
@@ -82,7 +128,22 @@ pub fn reader_inner(pane: Rect) -> Rect {
 
 /// How many whole articles fit in a list of `rows` rows.
 pub fn list_capacity(rows: u16) -> usize {
-    usize::from((rows / LIST_ITEM_HEIGHT).max(1))
+    list_capacity_for(rows, LIST_ITEM_HEIGHT)
+}
+
+/// Rows one list item takes: title and source/date, plus a line of top
+/// entities when those are shown (`t`).
+pub fn list_item_height(top_entities: bool) -> u16 {
+    if top_entities {
+        LIST_ITEM_HEIGHT + 1
+    } else {
+        LIST_ITEM_HEIGHT
+    }
+}
+
+/// How many whole items of `item_height` rows fit in `rows` rows.
+pub fn list_capacity_for(rows: u16, item_height: u16) -> usize {
+    usize::from((rows / item_height.max(1)).max(1))
 }
 
 /// What a line of the article layout shows.
@@ -94,6 +155,8 @@ pub enum LineKind {
     Byline,
     /// `SOURCE · DATE`.
     Dateline,
+    /// The entity legend: each type with its count in this article.
+    Legend,
     /// Empty line (after the header, between paragraphs).
     Blank,
     /// Part of a wrapped paragraph; the range is into [`Article::body`].
@@ -147,6 +210,12 @@ impl DocLayout {
                 range: 0..0,
             });
         }
+        // Always there (also before the article is annotated), so that
+        // entities arriving never shift the text under the reader.
+        lines.push(DocLine {
+            kind: LineKind::Legend,
+            range: 0..0,
+        });
         let mut body_lines = Vec::new();
         for (i, (start, para)) in article.paragraphs().enumerate() {
             if i > 0 || !lines.is_empty() {
@@ -190,6 +259,18 @@ impl DocLayout {
     /// Largest useful scroll offset for `rows` rows.
     pub fn max_scroll(&self, rows: usize) -> usize {
         self.lines.len().saturating_sub(rows)
+    }
+
+    /// The line showing title byte `offset` (the first title line when the
+    /// offset is before every line).
+    pub fn line_of_title_offset(&self, offset: usize) -> Option<usize> {
+        self.lines
+            .iter()
+            .enumerate()
+            .take_while(|(_, l)| l.kind == LineKind::Title)
+            .filter(|(i, l)| *i == 0 || l.range.start <= offset)
+            .map(|(i, _)| i)
+            .last()
     }
 
     /// The line showing body byte `offset` (or the nearest body line before it).
@@ -290,8 +371,11 @@ mod tests {
         let l = DocLayout::new(&a, 40);
         let kinds: Vec<LineKind> = l.lines.iter().map(|d| d.kind).collect();
         use LineKind::*;
-        assert_eq!(kinds, [Title, Byline, Dateline, Blank, Body, Blank, Body]);
-        assert_eq!(&a.body[l.lines[6].range.clone()], "Second para.");
+        assert_eq!(
+            kinds,
+            [Title, Byline, Dateline, Legend, Blank, Body, Blank, Body]
+        );
+        assert_eq!(&a.body[l.lines[7].range.clone()], "Second para.");
     }
 
     #[test]
@@ -302,7 +386,7 @@ mod tests {
         let off = body.find("seven").unwrap();
         let line = l.line_of_body_offset(off).unwrap();
         assert!(l.lines[line].range.contains(&off));
-        assert_eq!(l.line_of_body_offset(0), Some(2));
+        assert_eq!(l.line_of_body_offset(0), Some(3));
     }
 
     #[test]
@@ -323,5 +407,35 @@ mod tests {
         assert_eq!(p.status.height, 1);
         let p = panes(Rect::new(0, 0, 40, 12), Focus::Reader).unwrap();
         assert!(p.list.is_none() && p.reader.is_some());
+    }
+
+    #[test]
+    fn the_entity_panel_goes_beside_the_reader() {
+        let wide = panes_for(Rect::new(0, 0, 140, 30), Focus::Entities, true).unwrap();
+        assert!(wide.list.is_some() && wide.reader.is_some() && wide.entities.is_some());
+        let mid = Rect::new(0, 0, 80, 24);
+        let p = panes_for(mid, Focus::Entities, true).unwrap();
+        let (r, e) = (p.reader.unwrap(), p.entities.unwrap());
+        assert!(p.list.is_none() && r.right() == e.x);
+        let p = panes_for(mid, Focus::List, true).unwrap();
+        assert!(p.list.is_some() && p.entities.is_none());
+        let p = panes_for(Rect::new(0, 0, 40, 12), Focus::Entities, true).unwrap();
+        assert!(p.entities.is_some() && p.reader.is_none());
+        let p = panes_for(Rect::new(0, 0, 40, 12), Focus::Reader, true).unwrap();
+        assert!(p.entities.is_none() && p.reader.is_some());
+    }
+
+    #[test]
+    fn title_offsets_find_their_line() {
+        let a = article(
+            "Peneliti Alibaba Cloud pindah ke Universitas Nasional Singapura",
+            "x",
+        );
+        let l = DocLayout::new(&a, 20);
+        let off = a.title.find("Singapura").unwrap();
+        let line = l.line_of_title_offset(off).unwrap();
+        assert_eq!(l.lines[line].kind, LineKind::Title);
+        assert!(l.lines[line].range.contains(&off));
+        assert_eq!(l.line_of_title_offset(0), Some(0));
     }
 }

@@ -6,12 +6,15 @@ use std::borrow::Cow;
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
-use ratatui::text::Line;
+use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Widget, Wrap};
 
+use crate::annotations::ArticleEntities;
 use crate::app::App;
 use crate::article::Article;
-use crate::ui::highlight::{Mark, styled_line};
+use crate::entities::Field;
+use crate::ner::Label;
+use crate::ui::highlight::{Mark, entity_marks, styled_line, uniform_marks};
 use crate::ui::layout::{self, DocLayout, DocLine, LineKind};
 
 /// The reading pane for one frame.
@@ -104,15 +107,103 @@ impl Widget for ReadingPane<'_> {
         if inner.is_empty() {
             return;
         }
-        // Search matches as one layer; entity marks will go below it.
+        // Layers, bottom to top: entity types, the selected entity's
+        // mentions, search matches.
         let visible = doc.window(scroll, rows);
-        let marks = match_marks(self.app, visible);
+        let ents = reader
+            .article
+            .and_then(|i| self.app.annotation(i))
+            .map(|a| &*a.entities);
+        let layers = Layers {
+            title: field_layers(self.app, ents, Field::Title, 0..article.title.len()),
+            body: field_layers(self.app, ents, Field::Body, body_window(visible)),
+            matches: match_marks(self.app, visible),
+        };
         let lines: Vec<Line<'_>> = visible
             .iter()
-            .map(|l| render_line(self.app, article, l, &marks))
+            .map(|l| render_line(self.app, article, ents, l, &layers))
             .collect();
         Paragraph::new(lines).render(inner, buf);
     }
+}
+
+/// The highlight layers of one frame.
+struct Layers {
+    /// Entity types, then selected mentions, in the title.
+    title: [Vec<Mark>; 2],
+    /// Entity types, then selected mentions, in the visible body.
+    body: [Vec<Mark>; 2],
+    /// Find matches in the visible body.
+    matches: Vec<Mark>,
+}
+
+/// The byte range of the body the visible lines show.
+fn body_window(visible: &[DocLine]) -> std::ops::Range<usize> {
+    let mut body = visible.iter().filter(|l| l.kind == LineKind::Body);
+    match (
+        body.next(),
+        visible.iter().rev().find(|l| l.kind == LineKind::Body),
+    ) {
+        (Some(first), Some(last)) => first.range.start..last.range.end,
+        _ => 0..0,
+    }
+}
+
+/// Entity marks and selected-entity marks of one field within `window`.
+fn field_layers(
+    app: &App,
+    ents: Option<&ArticleEntities>,
+    field: Field,
+    window: std::ops::Range<usize>,
+) -> [Vec<Mark>; 2] {
+    let Some(ents) = ents else {
+        return [Vec::new(), Vec::new()];
+    };
+    let spans = match field {
+        Field::Title => &ents.title,
+        Field::Body => &ents.body,
+    };
+    let types = entity_marks(spans, window.clone(), app.highlights(), app.theme());
+    let selected = app
+        .panel()
+        .selected_group()
+        .filter(|_| app.panel().article == app.reader().article)
+        .map(|g| {
+            uniform_marks(
+                g.mentions
+                    .iter()
+                    .filter(|m| m.field == field && m.end > window.start && m.start < window.end)
+                    .map(|m| m.start..m.end),
+                app.theme().mention_selected,
+            )
+        })
+        .unwrap_or_default();
+    [types, selected]
+}
+
+/// The legend under the header: each type with its mention count in this
+/// article, in its highlight style (dimmed and marked "off" when that type
+/// is switched off).
+fn legend(app: &App, ents: Option<&ArticleEntities>) -> Line<'static> {
+    let theme = app.theme();
+    let Some(ents) = ents else {
+        return Line::styled("Entities: recognising…", theme.dim);
+    };
+    let counts = ents.counts();
+    let mut spans = vec![Span::styled("Entities:", theme.dim)];
+    for (k, label) in Label::ALL.into_iter().enumerate() {
+        spans.push(Span::raw(" "));
+        if app.highlighted(label) {
+            spans.push(Span::styled(label.as_str(), theme.entity(label)));
+            spans.push(Span::raw(format!(" {}", counts[k])));
+        } else {
+            spans.push(Span::styled(
+                format!("{} {} (off)", label.as_str(), counts[k]),
+                theme.dim,
+            ));
+        }
+    }
+    Line::from(spans)
 }
 
 /// The find matches that touch the visible body lines, styled, with the
@@ -145,11 +236,28 @@ fn match_marks(app: &App, visible: &[DocLine]) -> Vec<Mark> {
         .collect()
 }
 
-fn render_line<'a>(app: &App, article: &'a Article, line: &DocLine, marks: &[Mark]) -> Line<'a> {
+fn render_line<'a>(
+    app: &App,
+    article: &'a Article,
+    ents: Option<&ArticleEntities>,
+    line: &DocLine,
+    layers: &Layers,
+) -> Line<'a> {
     let theme = app.theme();
     match line.kind {
-        LineKind::Title => styled_line(&article.title, line.range.clone(), theme.title, &[]),
-        LineKind::Body => styled_line(&article.body, line.range.clone(), theme.text, &[marks]),
+        LineKind::Title => styled_line(
+            &article.title,
+            line.range.clone(),
+            theme.title,
+            &[&layers.title[0], &layers.title[1]],
+        ),
+        LineKind::Body => styled_line(
+            &article.body,
+            line.range.clone(),
+            theme.text,
+            &[&layers.body[0], &layers.body[1], &layers.matches],
+        ),
+        LineKind::Legend => legend(app, ents),
         LineKind::Blank => Line::default(),
         LineKind::Byline => {
             let author = article.author.as_deref().unwrap_or_default();

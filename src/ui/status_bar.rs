@@ -39,7 +39,34 @@ pub fn summary(app: &App) -> String {
     if app.is_loading() {
         parts.push("loading…".to_owned());
     }
+    let (done, total) = app.annotation_progress();
+    if done < total {
+        parts.push(format!("entities {}/{}", thousands(done), thousands(total)));
+    }
+    if let Some(f) = &app.list().entity {
+        parts.push(format!("filter: {} ({})", f.name, f.label.as_str()));
+    }
+    if let Some(g) = app.panel().selected_group() {
+        let n = g.mentions.len();
+        parts.push(match app.panel().mention {
+            Some(c) => format!("{}: mention {} of {n}", g.name, c + 1),
+            None => format!("{}: {}", g.name, plural(n, "mention", "mentions")),
+        });
+    }
     parts.join(" · ")
+}
+
+/// `4200` as `4,200`.
+pub fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 impl Widget for StatusBar<'_> {
@@ -49,7 +76,7 @@ impl Widget for StatusBar<'_> {
         let line = if let Some(p) = self.app.prompt() {
             let what = match p.target {
                 Focus::List => "filter",
-                Focus::Reader => "find",
+                Focus::Reader | Focus::Entities => "find",
             };
             let mut spans = vec![
                 Span::styled(format!(" {what} /"), theme.key),
@@ -85,5 +112,19 @@ impl Widget for StatusBar<'_> {
             Line::from(spans)
         };
         line.style(theme.status).render(area, buf);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thousands_are_grouped() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(4200), "4,200");
+        assert_eq!(thousands(10_000), "10,000");
+        assert_eq!(thousands(1_234_567), "1,234,567");
     }
 }

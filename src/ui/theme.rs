@@ -49,6 +49,11 @@ pub struct Theme {
     pub entity_org: Style,
     pub entity_loc: Style,
     pub entity_misc: Style,
+    /// The mentions of the entity selected in the entity panel, on top of
+    /// its type's style.
+    pub mention_selected: Style,
+    /// The active entity filter in the list title and status bar.
+    pub filter: Style,
 }
 
 impl Default for Theme {
@@ -87,6 +92,8 @@ impl Theme {
             .add_modifier(Modifier::UNDERLINED),
         entity_loc: Style::new().fg(Color::Green).add_modifier(Modifier::ITALIC),
         entity_misc: Style::new().add_modifier(Modifier::DIM),
+        mention_selected: Style::new().add_modifier(Modifier::REVERSED),
+        filter: Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD),
     };
 
     /// Border style for a pane.
@@ -109,9 +116,91 @@ impl Theme {
     }
 }
 
+/// The SGR escape sequence (`ESC [ ... m`) that turns `style` on, for output
+/// that is not drawn through ratatui (`sorot annotate --format ansi`), so it
+/// looks exactly like the reader. Empty for an empty style. Colours that
+/// mean "the terminal's default" are left out rather than reset.
+pub fn sgr(style: Style) -> String {
+    let mut codes: Vec<String> = Vec::new();
+    let m = style.add_modifier;
+    for (bit, code) in [
+        (Modifier::BOLD, "1"),
+        (Modifier::DIM, "2"),
+        (Modifier::ITALIC, "3"),
+        (Modifier::UNDERLINED, "4"),
+        (Modifier::SLOW_BLINK, "5"),
+        (Modifier::RAPID_BLINK, "6"),
+        (Modifier::REVERSED, "7"),
+        (Modifier::HIDDEN, "8"),
+        (Modifier::CROSSED_OUT, "9"),
+    ] {
+        if m.contains(bit) {
+            codes.push(code.to_owned());
+        }
+    }
+    if let Some(c) = style.fg.and_then(|c| colour_code(c, false)) {
+        codes.push(c);
+    }
+    if let Some(c) = style.bg.and_then(|c| colour_code(c, true)) {
+        codes.push(c);
+    }
+    if codes.is_empty() {
+        String::new()
+    } else {
+        format!("\x1b[{}m", codes.join(";"))
+    }
+}
+
+/// The SGR resets everything [`sgr`] can turn on.
+pub const SGR_RESET: &str = "\x1b[0m";
+
+fn colour_code(c: Color, bg: bool) -> Option<String> {
+    let (base, bright) = if bg { (40, 100) } else { (30, 90) };
+    let basic = |n: u8, light: bool| Some(format!("{}", if light { bright } else { base } + n));
+    match c {
+        Color::Reset => None,
+        Color::Black => basic(0, false),
+        Color::Red => basic(1, false),
+        Color::Green => basic(2, false),
+        Color::Yellow => basic(3, false),
+        Color::Blue => basic(4, false),
+        Color::Magenta => basic(5, false),
+        Color::Cyan => basic(6, false),
+        Color::Gray => basic(7, false),
+        Color::DarkGray => basic(0, true),
+        Color::LightRed => basic(1, true),
+        Color::LightGreen => basic(2, true),
+        Color::LightYellow => basic(3, true),
+        Color::LightBlue => basic(4, true),
+        Color::LightMagenta => basic(5, true),
+        Color::LightCyan => basic(6, true),
+        Color::White => basic(7, true),
+        Color::Indexed(i) => Some(format!("{};5;{i}", if bg { 48 } else { 38 })),
+        Color::Rgb(r, g, b) => Some(format!("{};2;{r};{g};{b}", if bg { 48 } else { 38 })),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sgr_matches_what_the_reader_draws() {
+        let t = Theme::default();
+        assert_eq!(sgr(t.entity_per), "\x1b[1;35m");
+        assert_eq!(sgr(t.entity_org), "\x1b[4;34m");
+        assert_eq!(sgr(t.entity_loc), "\x1b[3;32m");
+        assert_eq!(sgr(t.entity_misc), "\x1b[2m");
+        assert_eq!(sgr(Style::new()), "");
+        assert_eq!(
+            sgr(Style::new().fg(Color::Rgb(1, 2, 3)).bg(Color::Indexed(200))),
+            "\x1b[38;2;1;2;3;48;5;200m"
+        );
+        assert_eq!(
+            sgr(Style::new().fg(Color::White).bg(Color::Black)),
+            "\x1b[97;40m"
+        );
+    }
 
     #[test]
     fn entity_styles_differ_by_more_than_colour() {

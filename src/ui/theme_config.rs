@@ -219,6 +219,7 @@ impl Theme {
         t.unread_marker = t.unread_marker.add_modifier(Modifier::BOLD);
         t.starred_marker = t.starred_marker.add_modifier(Modifier::BOLD);
         t.search_match = t.search_match.add_modifier(Modifier::REVERSED);
+        t.filter = t.filter.add_modifier(Modifier::BOLD);
         t.search_current = t
             .search_current
             .add_modifier(Modifier::REVERSED | Modifier::BOLD | Modifier::UNDERLINED);
@@ -302,6 +303,8 @@ impl Theme {
             entity_org,
             entity_loc,
             entity_misc,
+            mention_selected,
+            filter,
         } = self;
         vec![
             ("text", text),
@@ -325,6 +328,8 @@ impl Theme {
             ("entity-org", entity_org),
             ("entity-loc", entity_loc),
             ("entity-misc", entity_misc),
+            ("mention-selected", mention_selected),
+            ("filter", filter),
         ]
     }
 }
@@ -430,6 +435,6 @@ mod tests {
         assert_eq!(mono.search_match.bg, None);
         let names = Theme::style_names();
         assert!(names.contains(&"entity-per") && names.contains(&"status"));
-        assert_eq!(names.len(), 21);
+        assert_eq!(names.len(), 23);
     }
 }
