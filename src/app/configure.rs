@@ -16,6 +16,13 @@ impl App {
         self.theme = config.theme(no_color);
         self.list.sort = config.sort;
         self.list.filter = config.filter;
+        // The config gives the default; a toggle the user saved wins.
+        for label in crate::ner::Label::ALL {
+            let i = crate::annotations::label_index(label);
+            self.highlight[i] = self
+                .store
+                .pref(&super::highlight_pref(label), config.highlight[i]);
+        }
         if !settings.errors.is_empty() {
             self.update(Action::ProblemsFound(
                 settings
@@ -39,7 +46,8 @@ mod tests {
     #[test]
     fn settings_reach_the_reader_and_errors_become_problems() {
         let (config, errors) = crate::config::parse(
-            "sort = \"title\"\nfilter = \"starred\"\nmouse = 3\n[keys.list]\nselect-next = \"n\"\n",
+            "sort = \"title\"\nfilter = \"starred\"\nmouse = 3\n[keys.list]\nselect-next = \"n\"\n\
+             [highlight]\nloc = false\n",
             Path::new("/c/config.toml"),
         );
         let settings = Settings {
@@ -53,6 +61,8 @@ mod tests {
         assert_eq!(app.list().filter, ListFilter::Starred);
         assert!(app.keymap().grouped(Context::List)[0].0.starts_with('n'));
         assert_eq!(app.theme().entity_per.fg, None);
+        assert!(!app.highlighted(crate::ner::Label::Loc));
+        assert!(app.highlighted(crate::ner::Label::Per));
         assert_eq!(app.problems().len(), 1);
         assert_eq!(app.problems()[0].path, Path::new("/c/config.toml"));
         assert!(

@@ -13,13 +13,15 @@ use super::action::Action;
 use super::keymap::{Binding, Context, Key, KeyMap};
 
 /// The modes of the `[keys.MODE]` tables, with their key contexts.
-pub const MODES: [(&str, Context); 6] = [
+pub const MODES: [(&str, Context); 8] = [
     ("global", Context::Global),
     ("list", Context::List),
     ("reader", Context::Reader),
     ("search", Context::Search),
     ("help", Context::Help),
     ("problems", Context::Problems),
+    ("entities", Context::Entities),
+    ("entity-index", Context::EntityIndex),
 ];
 
 /// The config name of a mode.
