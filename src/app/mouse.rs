@@ -1,7 +1,7 @@
 //! Mouse input as actions. The run loop turns crossterm mouse events into
 //! [`Action::Click`] and [`Action::Scroll`] ([`action_for_mouse`]); `update`
-//! resolves them against [`crate::ui::layout::panes`] for the current
-//! terminal size and focus, the same function the UI draws with, so hit
+//! resolves them against [`crate::ui::layout::panes_for`] for the current
+//! terminal size, focus and entity panel, the same function the UI draws with, so hit
 //! testing never needs state recorded while drawing.
 
 use ratatui::crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
@@ -32,18 +32,20 @@ pub fn action_for_mouse(ev: MouseEvent) -> Option<Action> {
 enum Hit {
     List(Rect),
     Reader,
+    Entities,
     Elsewhere,
 }
 
 impl App {
     fn hit(&self, x: u16, y: u16) -> Hit {
-        let Some(panes) = layout::panes(self.area(), self.focus) else {
+        let Some(panes) = layout::panes_for(self.area(), self.focus, self.panel.open) else {
             return Hit::Elsewhere;
         };
         let at = Position::new(x, y);
-        match (panes.list, panes.reader) {
-            (Some(list), _) if list.contains(at) => Hit::List(list),
-            (_, Some(reader)) if reader.contains(at) => Hit::Reader,
+        match (panes.list, panes.reader, panes.entities) {
+            (Some(list), _, _) if list.contains(at) => Hit::List(list),
+            (_, Some(reader), _) if reader.contains(at) => Hit::Reader,
+            (_, _, Some(panel)) if panel.contains(at) => Hit::Entities,
             _ => Hit::Elsewhere,
         }
     }
@@ -79,6 +81,7 @@ impl App {
                     self.update(Action::FocusNext);
                 }
             }
+            Hit::Entities => self.focus = Focus::Entities,
             Hit::Elsewhere => {}
         }
     }
@@ -116,6 +119,14 @@ impl App {
                     Action::ScrollUp
                 };
                 step(self, a, WHEEL_LINES);
+            }
+            Hit::Entities => {
+                let a = if down {
+                    Action::EntityNext
+                } else {
+                    Action::EntityPrev
+                };
+                step(self, a, 1);
             }
             Hit::Elsewhere => {}
         }
@@ -278,6 +289,23 @@ mod tests {
         app.update(Action::Click { x: 50, y: 10 });
         assert_eq!(app.overlay().0, Overlay::None);
         assert_eq!(app.list().selected, 0);
+    }
+
+    #[test]
+    fn click_on_the_entity_panel_focuses_it() {
+        let mut app = app();
+        app.update(Action::Open);
+        app.update(Action::ToggleEntityPanel);
+        app.update(Action::Back);
+        let panes = layout::panes_for(app.area(), app.focus(), app.panel().open).unwrap();
+        let panel = panes.entities.expect("panel shown at 100x30");
+        let reader = panes.reader.unwrap();
+        assert!(!reader.intersects(panel));
+        app.update(Action::Click {
+            x: panel.x + 2,
+            y: panel.y + 2,
+        });
+        assert_eq!(app.focus(), Focus::Entities);
     }
 
     #[test]
