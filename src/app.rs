@@ -34,6 +34,7 @@ mod configure;
 pub mod find;
 pub mod keymap;
 pub mod keymap_config;
+pub mod links;
 pub mod mouse;
 pub mod state;
 mod update;
@@ -100,6 +101,8 @@ pub struct App {
     index_view: IndexView,
     /// Background annotation: articles done, articles submitted.
     progress: (usize, usize),
+    /// Link list, pending open/copy/export/fetch requests, notices.
+    links: links::LinksState,
 }
 
 /// The preference key under which highlighting of `label` is saved.
@@ -144,6 +147,7 @@ impl App {
             panel: EntityPanel::default(),
             index_view: IndexView::default(),
             progress: (0, 0),
+            links: links::LinksState::default(),
         }
     }
 
@@ -176,6 +180,9 @@ impl App {
 
     /// The key contexts in effect, most specific first.
     pub fn contexts(&self) -> Vec<Context> {
+        if self.links.list.is_some() {
+            return vec![Context::Links];
+        }
         match (self.overlay, &self.prompt, self.focus) {
             (Overlay::Help, _, _) => vec![Context::Help],
             (Overlay::Problems, _, _) => vec![Context::Problems],
@@ -388,6 +395,7 @@ pub fn run_tui(
             ratatui::crossterm::event::EnableMouseCapture
         );
     }
+    app.set_link_settings(links::Settings::from_env());
     // State trouble (a corrupt file moved aside, no data directory) must
     // not stop the reader, but the user should see it: list it as a problem.
     app.update(Action::ProblemsFound(
@@ -514,6 +522,10 @@ struct AnnotationSync {
     prioritised: Vec<usize>,
     /// The slowest `annotate_now` so far (for the benchmark probe).
     slowest_now: Duration,
+    /// The last drain stopped at its budget with results still waiting, so
+    /// the loop should come back at once instead of sleeping (a warm cache
+    /// delivers thousands of results in one burst).
+    backlog: bool,
 }
 
 /// Feeds the service and takes its results in. Returns whether the state
@@ -550,6 +562,7 @@ fn sync_annotations(app: &mut App, service: &AnnotationService, sync: &mut Annot
     }
     let deadline = Instant::now() + ANNOTATION_BUDGET;
     let mut problems = Vec::new();
+    sync.backlog = false;
     loop {
         let mut batch = Vec::new();
         while batch.len() < ANNOTATION_CHUNK {
@@ -569,6 +582,7 @@ fn sync_annotations(app: &mut App, service: &AnnotationService, sync: &mut Annot
         app.update(Action::EntitiesAnnotated(batch));
         changed = true;
         if Instant::now() >= deadline {
+            sync.backlog = true;
             break;
         }
     }
@@ -618,6 +632,9 @@ fn run_loop(
     let mut slowest_any = Duration::ZERO;
     let mut slowest_cpu = Duration::ZERO;
     let mut sync = AnnotationSync::default();
+    // Background work started by the reader (export, fetch, opener errors)
+    // reports here.
+    let (bg_tx, bg_rx) = mpsc::channel::<Action>();
     loop {
         let turn = Instant::now();
         let turn_cpu = probe.and_then(|_| thread_cpu());
@@ -626,6 +643,10 @@ fn run_loop(
         dirty |= sync_annotations(&mut app, service, &mut sync);
         let (done, total) = app.annotation_progress();
         let annotating = done < total || sync.submitted < app.entries().len();
+        while let Ok(a) = bg_rx.try_recv() {
+            app.update(a);
+            dirty = true;
+        }
         if dirty {
             terminal
                 .draw(|f| crate::ui::draw(f, &app))
@@ -672,7 +693,9 @@ fn run_loop(
         }
         // Poll briefly while loading so batches show up promptly; otherwise
         // sleep longer between checks (the wake-up costs nothing visible).
-        let timeout = if app.is_loading() || annotating {
+        let timeout = if sync.backlog {
+            Duration::ZERO
+        } else if app.is_loading() || annotating {
             Duration::from_millis(16)
         } else {
             Duration::from_millis(250)
@@ -696,6 +719,11 @@ fn run_loop(
                     }
                 }
             }
+        }
+        for req in app.take_requests() {
+            let settings = app.links_state().settings.clone();
+            links::perform(req, &settings, &bg_tx, &mut std::io::stdout());
+            dirty = true;
         }
         unsaved |= app.take_state_changed();
         if unsaved && (last_save.elapsed() >= SAVE_INTERVAL || app.should_quit()) {

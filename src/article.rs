@@ -17,6 +17,7 @@ pub mod decode;
 pub mod feed;
 pub mod html;
 mod json;
+pub mod links;
 mod markdown;
 mod txt;
 mod walk;
@@ -59,6 +60,9 @@ pub struct Article {
     pub lang: Option<String>,
     /// Body text: paragraphs separated by a blank line (`"\n\n"`), no other newlines.
     pub body: String,
+    /// URLs of the body's links (http, https and mailto only), in order:
+    /// link `N` (1-based) is marked `[N]` after its text in [`Article::body`].
+    pub links: Vec<String>,
     /// Non-fatal notes from loading (e.g. "invalid UTF-8 replaced").
     pub notes: Vec<String>,
 }
@@ -155,6 +159,9 @@ impl std::fmt::Display for Problem {
 }
 
 /// What loading reports, in order, as it goes.
+// Articles are the common case and each event is moved once; boxing them
+// would cost an allocation per article and change a type others use.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LoadEvent {
     /// A loaded article.
@@ -225,6 +232,8 @@ pub(crate) struct Draft {
     pub lang: Option<String>,
     /// Raw paragraphs; whitespace is collapsed and empty ones dropped later.
     pub paragraphs: Vec<String>,
+    /// Link URLs, already numbered `[N]` in the paragraphs (see [`links`]).
+    pub links: Vec<String>,
     pub notes: Vec<String>,
 }
 
@@ -298,6 +307,7 @@ impl Draft {
             url,
             lang,
             body,
+            links: self.links,
             notes: notes
                 .into_iter()
                 .map(|n| crate::text::sanitize(&n))

@@ -47,6 +47,9 @@ pub enum Command {
         /// When to colour `ansi` output.
         #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
         color: ColorChoice,
+        /// Write the output to this file instead of standard output.
+        #[arg(long)]
+        out: Option<PathBuf>,
         /// Article files or directories (default: the bundled sample articles).
         paths: Vec<PathBuf>,
     },
@@ -134,6 +137,8 @@ pub enum AnnotateFormat {
     Jsonl,
     Conll,
     Ansi,
+    /// One standalone HTML page with entities marked, a legend and entity counts.
+    Html,
 }
 
 /// Colour choice for terminal output.
@@ -246,11 +251,12 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
         Some(Command::Annotate {
             format,
             color,
+            out,
             paths,
         }) => {
             let (settings, opts, paths) = load(paths);
             settings.warn();
-            crate::commands::annotate::run(&paths, &opts, format, color)
+            crate::commands::annotate::run(&paths, &opts, format, color, out.as_deref())
         }
         Some(Command::Train {
             lang,

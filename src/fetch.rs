@@ -260,6 +260,9 @@ fn article_json(a: &Article) -> Vec<u8> {
     obj.insert("title".into(), a.title.clone().into());
     let paras: Vec<serde_json::Value> = a.paragraphs().map(|(_, p)| p.into()).collect();
     obj.insert("body".into(), paras.into());
+    if !a.links.is_empty() {
+        obj.insert("links".into(), a.links.clone().into());
+    }
     for (key, value) in [
         ("author", &a.author),
         ("published", &a.published),

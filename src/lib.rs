@@ -15,6 +15,7 @@
 //! - [`cli`]: command-line definitions and dispatch for the thin `main`.
 //! - [`commands`]: the headless subcommands (`list`, `annotate`, `train`, `eval`, `fetch`).
 //! - [`fetch`]: downloading feeds into a folder of article files.
+//! - [`export`]: annotated articles as standalone HTML pages.
 
 pub mod annotations;
 pub mod app;
@@ -23,6 +24,7 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod entities;
+pub mod export;
 pub mod fetch;
 pub mod ner;
 pub mod state;

@@ -217,6 +217,7 @@ impl StateStore {
                 e,
             ));
         }
+        remove_stale_temporaries(&path, &dir);
         let mut merged = read_state(&path, &mut self.warnings);
         for c in &self.pending {
             merged.apply(c);
@@ -294,6 +295,36 @@ fn read_state(path: &Path, warnings: &mut Vec<String>) -> State {
     }
 }
 
+/// The name of the temporary file a save writes before renaming it over
+/// `path`; the process id keeps two writers' temporaries apart even without
+/// the lock.
+fn temporary_prefix(path: &Path) -> String {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "state.json".to_owned());
+    format!(".{name}.tmp-")
+}
+
+/// Deletes temporaries left by a writer that was killed mid-save. Called
+/// with the lock held: temporaries are only written under the lock, so any
+/// found now belong to no live save.
+fn remove_stale_temporaries(path: &Path, dir: &Path) {
+    let prefix = temporary_prefix(path);
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        if entry
+            .file_name()
+            .to_str()
+            .is_some_and(|n| n.starts_with(&prefix))
+        {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
+}
+
 type WriteError = (&'static str, std::io::Error);
 
 fn write_atomically(path: &Path, dir: &Path, state: &State) -> Result<(), WriteError> {
@@ -305,12 +336,7 @@ fn write_atomically(path: &Path, dir: &Path, state: &State) -> Result<(), WriteE
     };
     let json = serde_json::to_vec_pretty(&on_disk)
         .map_err(|e| ("cannot serialise", std::io::Error::other(e)))?;
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "state.json".to_owned());
-    // The process id keeps two writers' temporaries apart even without the lock.
-    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+    let tmp = dir.join(format!("{}{}", temporary_prefix(path), std::process::id()));
     let result = (|| {
         let mut f = File::create(&tmp).map_err(|e| ("cannot create a temporary file", e))?;
         f.write_all(&json)

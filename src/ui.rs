@@ -8,6 +8,7 @@ pub mod entity_panel;
 pub mod help;
 pub mod highlight;
 pub mod layout;
+pub mod link_list;
 pub mod problems;
 pub mod reading_pane;
 pub mod status_bar;
@@ -62,6 +63,9 @@ pub fn draw(frame: &mut Frame, app: &App) {
                 overlay_area(area),
             );
         }
+    }
+    if app.links_state().list.is_some() {
+        frame.render_widget(link_list::LinkList::new(app), overlay_area(area));
     }
 }
 

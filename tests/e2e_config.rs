@@ -25,7 +25,7 @@ fn e2e_config_rebinds_keys() {
          [keys.list]\n\
          select-next = \"n\"\n\
          [keys.global]\n\
-         quit = [\"x\", \"ctrl-c\"]\n",
+         quit = [\"ctrl-q\", \"ctrl-c\"]\n",
     )
     .unwrap();
     s.start(
@@ -40,19 +40,19 @@ fn e2e_config_rebinds_keys() {
     // Titles sorted: Festival..., Pasar..., Rail...; the status bar hints
     // show the rebound quit key.
     let screen = s.wait_for("Rail link between");
-    assert!(screen.contains("x quit"), "{screen}");
-    assert!(!screen.contains("q quit"), "{screen}");
+    assert!(screen.contains("Ctrl-q quit"), "{screen}");
+    assert!(!screen.contains("  q quit"), "{screen}");
     // `j` no longer moves the list; `n` does.
     s.keys(&["j", "Enter"]);
     s.wait_for("Ribuan pengunjung memadati");
     // (`h`, not Escape: tmux would read Escape then `n` as Alt-n.)
     s.keys(&["h", "n", "Enter"]);
     s.wait_for("Pasar ikan di Muara Angke");
-    // `q` is free now: it does nothing; `x` quits.
+    // `q` is free now: it does nothing; Ctrl-q quits.
     s.keys(&["h", "q", "n", "Enter"]);
     s.wait_for("Ministry of Transportation");
     assert!(s.alive(), "q quit although it was rebound");
-    s.keys(&["x"]);
+    s.keys(&["C-q"]);
     s.wait_exit();
 }
 

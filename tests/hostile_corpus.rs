@@ -116,7 +116,7 @@ fn build_corpus() -> Corpus {
     write(
         "escapes.md",
         format!(
-            "---\ntitle: {t} Escaped{p} markdown\nauthor: A{p}uthor\nsource: S{p}ource\ndate: 2025-01-0{p}2\nurl: https://x.example/{p}md\nlang: e{p}n\n---\n\n# Heading{p}\n\n{b} body {p}*em{p}* [link{p}](https://evil.example/{p})\n"
+            "---\ntitle: {t} Escaped{p} markdown\nauthor: A{p}uthor\nsource: S{p}ource\ndate: 2025-01-0{p}2\nurl: https://x.example/{p}md\nlang: e{p}n\n---\n\n# Heading{p}\n\n{b} body {p}*em{p}* [link{p}](https://md.example/{p})\n"
         )
         .as_bytes(),
     );

@@ -170,6 +170,37 @@ fn sigkill_at_random_moments_never_loses_an_acknowledged_change() {
         acked_total > 0,
         "no writer ever saved: the kills came too early"
     );
+    // Writers killed mid-save leave their temporary file; the next save
+    // (which holds the lock, so no save is in progress) clears them.
+    let temporaries = |dir: &Path| -> usize {
+        std::fs::read_dir(dir)
+            .unwrap()
+            .filter(|e| {
+                e.as_ref()
+                    .unwrap()
+                    .file_name()
+                    .to_string_lossy()
+                    .contains(".tmp-")
+            })
+            .count()
+    };
+    let left = temporaries(path.parent().unwrap());
+    let (mut s, _) = StateStore::open(&path);
+    s.set_read("final", true);
+    s.save().unwrap();
+    assert_eq!(
+        temporaries(path.parent().unwrap()),
+        0,
+        "{left} stale temporaries kept"
+    );
+    for (earlier, state) in &settled {
+        assert_eq!(
+            &of(earlier, &read_file(&path)),
+            state,
+            "final save damaged {earlier}"
+        );
+    }
+    eprintln!("{left} temporaries left by killed writers, removed by the next save");
     eprintln!("{rounds} SIGKILL rounds, {acked_total} acknowledged saves, file always valid");
 }
 

@@ -161,4 +161,28 @@ pub enum Action {
     EntitiesAnnotated(Vec<(usize, Arc<ArticleEntities>)>),
     /// Background annotation progress: `done` of `total` articles.
     AnnotationProgress { done: usize, total: usize },
+    /// Open the article's URL with the user's opener (`o`).
+    OpenArticleUrl,
+    /// Open the list of the article's numbered links (`L`).
+    ShowLinks,
+    /// Select the next link in the link list.
+    LinkNext,
+    /// Select the previous link in the link list.
+    LinkPrev,
+    /// Open the selected link and close the list (Enter).
+    LinkOpen,
+    /// Close the link list.
+    CloseLinks,
+    /// Copy the article's URL with OSC 52, when enabled (`y`).
+    CopyUrl,
+    /// Export the article as a standalone HTML page (`x`).
+    ExportArticle,
+    /// Fetch the configured feeds in the background (`F`).
+    FetchFeeds,
+    /// A message for the status bar from background work.
+    Notice(String),
+    /// Articles a background fetch stored; ones already loaded are skipped.
+    FetchedArticles(Vec<LoadedArticle>),
+    /// The background fetch ended, with its summary.
+    FetchFinished(String),
 }

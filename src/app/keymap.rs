@@ -26,6 +26,8 @@ pub enum Context {
     Entities,
     /// The entity index overlay is open (and no query is being typed).
     EntityIndex,
+    /// The link list is open.
+    Links,
 }
 
 impl Context {
@@ -40,6 +42,7 @@ impl Context {
             Context::Problems => "Problems view",
             Context::Entities => "Entity panel",
             Context::EntityIndex => "Entity index",
+            Context::Links => "Link list",
         }
     }
 }
@@ -150,7 +153,7 @@ impl Default for KeyMap {
         use Context::{Entities, EntityIndex, Global, Help, List, Problems, Reader, Search};
         use KeyCode as K;
         // (context, key, action, description, shown as a status-bar hint)
-        let table: Vec<(Context, Key, Action, &'static str, bool)> = vec![
+        let mut table: Vec<(Context, Key, Action, &'static str, bool)> = vec![
             (Global, Key::ctrl('c'), A::Quit, "quit", false),
             (Global, Key::ch('?'), A::ToggleHelp, "help", true),
             (Global, Key::ch('!'), A::ToggleProblems, "problems", false),
@@ -532,6 +535,7 @@ impl Default for KeyMap {
             (EntityIndex, Key::ch('q'), A::CloseOverlay, "close", false),
             (EntityIndex, Key::ctrl('c'), A::Quit, "quit", false),
         ];
+        table.extend(crate::app::links::bindings());
         KeyMap {
             bindings: table
                 .into_iter()

@@ -13,7 +13,7 @@ use super::action::Action;
 use super::keymap::{Binding, Context, Key, KeyMap};
 
 /// The modes of the `[keys.MODE]` tables, with their key contexts.
-pub const MODES: [(&str, Context); 8] = [
+pub const MODES: [(&str, Context); 9] = [
     ("global", Context::Global),
     ("list", Context::List),
     ("reader", Context::Reader),
@@ -22,6 +22,7 @@ pub const MODES: [(&str, Context); 8] = [
     ("problems", Context::Problems),
     ("entities", Context::Entities),
     ("entity-index", Context::EntityIndex),
+    ("links", Context::Links),
 ];
 
 /// The config name of a mode.

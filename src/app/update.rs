@@ -222,6 +222,18 @@ impl App {
                 }
             }
             Action::AnnotationProgress { done, total } => self.progress = (done, total),
+            a @ (Action::OpenArticleUrl
+            | Action::ShowLinks
+            | Action::LinkNext
+            | Action::LinkPrev
+            | Action::LinkOpen
+            | Action::CloseLinks
+            | Action::CopyUrl
+            | Action::ExportArticle
+            | Action::FetchFeeds
+            | Action::Notice(_)
+            | Action::FetchedArticles(_)
+            | Action::FetchFinished(_)) => self.update_links(a),
         }
     }
 

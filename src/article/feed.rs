@@ -11,7 +11,7 @@ use std::path::Path;
 
 use feed_rs::model::{Entry, Feed, Text};
 
-use super::html::{clean, html_to_paragraphs, parse_html};
+use super::html::{clean, html_to_paragraphs, html_to_paragraphs_links, parse_html};
 use super::{Article, Draft, Format, LoadEvent, Place, Problem, decode};
 
 /// What [`sniff`] recognised in a file's content.
@@ -179,7 +179,7 @@ fn convert(path: &Path, feed: &Feed, notes: &[String]) -> ParsedFeed {
         .iter()
         .enumerate()
         .filter_map(|(i, e)| {
-            let paragraphs = body(e);
+            let (paragraphs, links) = body(e, link(e).as_deref());
             let title = e.title.as_ref().and_then(text_line);
             if title.is_none() && paragraphs.is_empty() {
                 return None;
@@ -197,6 +197,7 @@ fn convert(path: &Path, feed: &Feed, notes: &[String]) -> ParsedFeed {
                 url: link(e),
                 lang: e.language.clone().or_else(|| feed.language.clone()),
                 paragraphs,
+                links,
                 notes: Vec::new(),
             };
             Some(FeedItem {
@@ -211,33 +212,36 @@ fn convert(path: &Path, feed: &Feed, notes: &[String]) -> ParsedFeed {
     }
 }
 
-/// The item's full content when it has any text, else its summary.
-fn body(e: &Entry) -> Vec<String> {
+/// The item's full content when it has any text, else its summary, with
+/// the links numbered in it.
+fn body(e: &Entry, base: Option<&str>) -> (Vec<String>, Vec<String>) {
     if let Some(content) = &e.content
         && let Some(text) = &content.body
     {
-        let paras = to_paragraphs(text, content.content_type.as_ref());
-        if !paras.is_empty() {
+        let paras = to_paragraphs(text, content.content_type.as_ref(), base);
+        if !paras.0.is_empty() {
             return paras;
         }
     }
     e.summary
         .as_ref()
-        .map(|s| to_paragraphs(&s.content, s.content_type.as_ref()))
+        .map(|s| to_paragraphs(&s.content, s.content_type.as_ref(), base))
         .unwrap_or_default()
 }
 
 /// Plain text keeps its blank-line paragraphs; anything else is treated as
 /// HTML, because feeds label HTML inconsistently and reducing plain text as
 /// HTML only costs a literal `<` now and then.
-fn to_paragraphs(text: &str, mime: &str) -> Vec<String> {
+fn to_paragraphs(text: &str, mime: &str, base: Option<&str>) -> (Vec<String>, Vec<String>) {
     if mime.starts_with("text/plain") {
-        text.split("\n\n")
+        let paras = text
+            .split("\n\n")
             .map(clean)
             .filter(|p| !p.is_empty())
-            .collect()
+            .collect();
+        (paras, Vec::new())
     } else {
-        html_to_paragraphs(text)
+        html_to_paragraphs_links(text, base)
     }
 }
 

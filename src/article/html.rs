@@ -31,6 +31,9 @@ pub struct Page {
     /// The main text: the paragraphs inside `<article>` when there are any,
     /// else inside `<main>`, else the whole document.
     pub paragraphs: Vec<String>,
+    /// URLs of the links in [`Page::paragraphs`]: link `N` is marked ` [N]`
+    /// after its text (see [`crate::article::links`]).
+    pub links: Vec<String>,
     /// Page metadata from `<meta>`, `<link rel="canonical">` and
     /// `<html lang>`, as given (the loader validates and normalises it).
     pub meta: Meta,
@@ -78,8 +81,21 @@ pub fn html_to_paragraphs(html: &str) -> Vec<String> {
     reduce(html).paragraphs
 }
 
+/// [`html_to_paragraphs`] with the numbered links (see [`Page::links`]);
+/// relative links resolve against `base` (e.g. a feed item's link).
+pub fn html_to_paragraphs_links(html: &str, base: Option<&str>) -> (Vec<String>, Vec<String>) {
+    let p = reduce_with_base(html, base);
+    (p.paragraphs, p.links)
+}
+
 /// Reduces an HTML document to a [`Page`] (see [`html_to_paragraphs`]).
 pub fn reduce(html: &str) -> Page {
+    reduce_with_base(html, None)
+}
+
+/// [`reduce`], resolving relative links against `base`, else against the
+/// page's own canonical URL.
+pub fn reduce_with_base(html: &str, base: Option<&str>) -> Page {
     let tokenizer = Tokenizer::new(Collector::default(), TokenizerOpts::default());
     let input = BufferQueue::default();
     input.push_back(StrTendril::from_slice(html));
@@ -89,7 +105,7 @@ pub fn reduce(html: &str) -> Page {
         let _ = tokenizer.feed(&input);
     }
     tokenizer.end();
-    tokenizer.sink.state.into_inner().finish()
+    tokenizer.sink.state.into_inner().finish(base)
 }
 
 /// Parses a saved HTML page into an article: title from `<title>` (else
@@ -116,6 +132,7 @@ pub fn parse_html(path: &Path, bytes: &[u8]) -> Result<Article, String> {
         url: meta.url,
         lang: meta.lang,
         paragraphs: page.paragraphs,
+        links: page.links,
         notes: Vec::new(),
     };
     Ok(draft.finish(path, Place::Whole, &decoded.notes))
@@ -239,6 +256,60 @@ struct State {
     in_main: Vec<String>,
     meta: Meta,
     canonical: Option<String>,
+    /// The `href` of the `<a>` being read, when it has one.
+    anchor: Option<String>,
+    /// Every kept `href` met, in order; paragraphs hold [`LINK_OPEN`]
+    /// index [`LINK_CLOSE`] where each ended, renumbered in `finish` for the
+    /// region chosen as the main text.
+    hrefs: Vec<String>,
+}
+
+/// Private-use characters that bracket a provisional link marker; they are
+/// removed from page text, so a page cannot forge a marker.
+const LINK_OPEN: char = '\u{E000}';
+const LINK_CLOSE: char = '\u{E001}';
+
+/// Replaces provisional markers in `paragraphs` with ` [N]`, numbering the
+/// links in the order they appear there.
+fn number_links(paragraphs: &mut Vec<String>, hrefs: &[Option<String>]) -> Vec<String> {
+    let mut links = Vec::new();
+    for p in paragraphs.iter_mut() {
+        if !p.contains(LINK_OPEN) {
+            continue;
+        }
+        let mut out = String::with_capacity(p.len() + 8);
+        let mut rest = p.as_str();
+        while let Some(at) = rest.find(LINK_OPEN) {
+            out.push_str(&rest[..at]);
+            let after = &rest[at + LINK_OPEN.len_utf8()..];
+            let Some(end) = after.find(LINK_CLOSE) else {
+                rest = after;
+                continue;
+            };
+            let n = after[..end]
+                .parse::<usize>()
+                .ok()
+                .and_then(|i| hrefs.get(i))
+                .and_then(Option::as_deref)
+                .and_then(|u| crate::article::links::number(&mut links, u));
+            if let Some(n) = n {
+                // Link text ending in a space already has one before the marker.
+                out.truncate(out.trim_end().len());
+                out.push_str(&crate::article::links::marker(n));
+            }
+            rest = &after[end + LINK_CLOSE.len_utf8()..];
+            // `<a>two</a>three` must not read `two [1]three`.
+            if n.is_some() && rest.starts_with(|c: char| c.is_alphanumeric()) {
+                out.push(' ');
+            }
+        }
+        out.push_str(rest);
+        // A dropped marker can leave doubled, leading or trailing spaces,
+        // or nothing at all (a paragraph that was only an unusable link).
+        *p = clean(&out);
+    }
+    paragraphs.retain(|p| !p.is_empty());
+    links
 }
 
 impl State {
@@ -274,6 +345,13 @@ impl State {
         if self.skip > 0 || self.in_head {
             return;
         }
+        let stripped: String;
+        let s = if s.contains([LINK_OPEN, LINK_CLOSE]) {
+            stripped = s.replace([LINK_OPEN, LINK_CLOSE], "");
+            &stripped
+        } else {
+            s
+        };
         if self.pre > 0 && s.contains('\n') {
             // Preformatted lines keep their breaks as paragraph breaks,
             // because a body has no newline other than between paragraphs.
@@ -308,6 +386,15 @@ impl State {
                 ) {
                     self.meta.meta(&key, value);
                 }
+            }
+            "a" => {
+                // `<a>` cannot nest: a new one ends the last.
+                self.close_anchor();
+                // Kept raw: relative ones resolve in `finish`, once the
+                // page's own URL is known.
+                self.anchor = attr("href")
+                    .map(|h| h.trim().to_owned())
+                    .filter(|h| !h.is_empty() && h.len() <= crate::article::links::MAX_URL);
             }
             "link" if self.canonical.is_none() => {
                 let canonical = attr("rel").is_some_and(|r| {
@@ -346,7 +433,30 @@ impl State {
         }
     }
 
+    /// Marks the end of the open link's text, when it has a kept `href`.
+    fn close_anchor(&mut self) {
+        let Some(href) = self.anchor.take() else {
+            return;
+        };
+        if self.skip > 0 || self.in_head || self.in_title {
+            return;
+        }
+        let i = match self.hrefs.iter().position(|h| *h == href) {
+            Some(i) => i,
+            None => {
+                self.hrefs.push(href);
+                self.hrefs.len() - 1
+            }
+        };
+        self.current.push(LINK_OPEN);
+        self.current.push_str(&i.to_string());
+        self.current.push(LINK_CLOSE);
+    }
+
     fn end(&mut self, name: &str) {
+        if name == "a" {
+            self.close_anchor();
+        }
         if is_block(name) {
             self.flush();
         }
@@ -372,10 +482,11 @@ impl State {
         }
     }
 
-    fn finish(mut self) -> Page {
+    fn finish(mut self, base: Option<&str>) -> Page {
+        self.close_anchor();
         self.flush();
         let clean = |s: &str| Some(clean(s)).filter(|t| !t.is_empty());
-        let paragraphs = if !self.in_article.is_empty() {
+        let mut paragraphs = if !self.in_article.is_empty() {
             self.in_article
         } else if !self.in_main.is_empty() {
             self.in_main
@@ -389,10 +500,18 @@ impl State {
         if let Some(url) = self.canonical {
             meta.url = Some(url);
         }
+        let base = base.or(meta.url.as_deref());
+        let hrefs: Vec<Option<String>> = self
+            .hrefs
+            .iter()
+            .map(|h| crate::article::links::resolve(base, h))
+            .collect();
+        let links = number_links(&mut paragraphs, &hrefs);
         Page {
             title: clean(&self.title),
             h1: clean(&self.h1_text),
             paragraphs,
+            links,
             meta,
         }
     }

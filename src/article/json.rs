@@ -160,6 +160,7 @@ fn draft(mut map: Map<String, Value>) -> Result<Draft, String> {
     let source = take(&["source"]);
     let url = take(&["url"]);
     let lang = take(&["lang"]);
+    let links = take(&["links"]);
 
     let has_title = matches!(&title, Some((_, Value::String(s))) if !s.trim().is_empty());
     let has_body = match &body {
@@ -222,7 +223,39 @@ fn draft(mut map: Map<String, Value>) -> Result<Draft, String> {
     };
     d.url = string_field(url, &mut d.notes);
     d.lang = string_field(lang, &mut d.notes);
+    d.links = links_field(links, &mut d.notes);
     Ok(d)
+}
+
+/// `links`: URLs whose positions are the `[N]` numbers already in the body
+/// (as `sorot fetch` writes them). The first entry that is not a URL the
+/// loader keeps ends the list, so later numbers never point at the wrong URL.
+fn links_field(field: Option<(String, Value)>, notes: &mut Vec<String>) -> Vec<String> {
+    let items = match field {
+        None | Some((_, Value::Null)) => return Vec::new(),
+        Some((_, Value::Array(items))) => items,
+        Some((_, other)) => {
+            notes.push(format!(
+                "`links` is {}, expected an array of URLs; ignored",
+                kind(&other)
+            ));
+            return Vec::new();
+        }
+    };
+    let mut out = Vec::new();
+    for (i, item) in items.iter().enumerate() {
+        match item.as_str().and_then(super::links::clean_url) {
+            Some(u) if out.len() < super::links::MAX_LINKS => out.push(u),
+            _ => {
+                notes.push(format!(
+                    "link {} is not an http, https or mailto URL; it and later links ignored",
+                    i + 1
+                ));
+                break;
+            }
+        }
+    }
+    out
 }
 
 /// A field that must be a string; anything else (except null) is noted.

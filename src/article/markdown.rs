@@ -5,7 +5,7 @@
 //! text a reader would see. Headings, paragraphs (soft-wrapped lines are
 //! joined), list items (`•` or their number), block quotes, tables (cells
 //! joined by ` · `) and fenced code (one paragraph per line) become
-//! paragraphs; emphasis, code spans, links (`[text](url)` → `text`), images
+//! paragraphs; emphasis, code spans, links (`[text](url)` → `text [N]`, see [`super::links`]), images
 //! (their alt text), autolinks, HTML tags and comments, backslash escapes
 //! and character references are reduced inline. Every step is linear in the
 //! input, so hostile nesting (`[[[[…`) cannot make it slow or overflow the
@@ -14,6 +14,7 @@
 use std::collections::HashMap;
 
 use super::Draft;
+use super::links::{clean_url, marker, number};
 
 /// One block of the document: a paragraph or a heading.
 struct Block {
@@ -43,10 +44,11 @@ pub(crate) fn parse(text: &str) -> Draft {
             .or_else(|| blocks.iter().position(|b| b.heading.is_some()))
     };
     for (i, b) in blocks.into_iter().enumerate() {
-        let text = inline(&b.text);
+        // Links are numbered in the body only: the title is shown alone.
         if Some(i) == title_at {
-            draft.title = Some(text);
+            draft.title = Some(inline(&b.text));
         } else {
+            let text = inline_with(&b.text, Some(&mut draft.links));
             draft.paragraphs.push(text);
         }
     }
@@ -346,6 +348,12 @@ fn is_inline_special(c: char) -> bool {
 
 /// Reduces inline markup to the text a reader sees.
 fn inline(s: &str) -> String {
+    inline_with(s, None)
+}
+
+/// [`inline`], and with `links`, numbers each inline link and autolink to a
+/// URL that [`clean_url`] keeps: ` [N]` after its text, its URL in `links`.
+fn inline_with(s: &str, mut links: Option<&mut Vec<String>>) -> String {
     if !s
         .chars()
         .any(|c| is_inline_special(c) && c != '(' && c != ')')
@@ -413,12 +421,16 @@ fn inline(s: &str) -> String {
         last_by_len.insert(len, start);
     }
 
-    // Ranges of link syntax to skip when the scan reaches their start.
-    let mut skip_at: HashMap<usize, usize> = HashMap::new();
+    // Ranges of link syntax to skip when the scan reaches their start, and
+    // the number to write there.
+    let mut skip_at: HashMap<usize, (usize, Option<usize>)> = HashMap::new();
     let mut out = String::with_capacity(s.len());
     let mut i = 0;
     while i < n {
-        if let Some(&end) = skip_at.get(&i) {
+        if let Some(&(end, number)) = skip_at.get(&i) {
+            if let Some(n) = number {
+                out.push_str(&marker(n));
+            }
             i = end + 1;
             continue;
         }
@@ -453,7 +465,18 @@ fn inline(s: &str) -> String {
             }
             '[' => match link_end(&c, i, &close_of) {
                 Some((text_close, end)) => {
-                    skip_at.insert(text_close, end);
+                    // Images show their alt text; only links get a number.
+                    let image = i > 0 && c[i - 1] == '!' && !escaped(i - 1);
+                    let num = match links.as_deref_mut() {
+                        Some(l) if !image && c[text_close + 1] == '(' => {
+                            let dest: String = c[text_close + 2..end].iter().collect();
+                            destination(&dest)
+                                .and_then(clean_url)
+                                .and_then(|u| number(l, &u))
+                        }
+                        _ => None,
+                    };
+                    skip_at.insert(text_close, (end, num));
                     i += 1;
                 }
                 None => {
@@ -464,7 +487,13 @@ fn inline(s: &str) -> String {
             '<' => match angle(&c, i) {
                 Some((end, keep)) => {
                     if keep {
-                        out.extend(&c[i + 1..end]);
+                        let inner: String = c[i + 1..end].iter().collect();
+                        out.push_str(&inner);
+                        if let Some(l) = links.as_deref_mut()
+                            && let Some(n) = clean_url(&inner).and_then(|u| number(l, &u))
+                        {
+                            out.push_str(&marker(n));
+                        }
                     }
                     i = end + 1;
                 }
@@ -509,6 +538,16 @@ fn inline(s: &str) -> String {
         }
     }
     out
+}
+
+/// The URL of an inline link's `(dest "title")` part: `<…>` or up to the
+/// first whitespace.
+fn destination(inside: &str) -> Option<&str> {
+    let t = inside.trim();
+    if let Some(rest) = t.strip_prefix('<') {
+        return rest.split('>').next();
+    }
+    t.split_whitespace().next()
 }
 
 /// For `[` at `open`: when it starts a link (`[text](dest)`, `[text][ref]`
@@ -644,15 +683,16 @@ mod tests {
             paras,
             vec![
                 "Kicker",
-                "Delegates in Nairobi met at the UN office and agreed.",
+                "Delegates in Nairobi met at the UN office [1] and agreed.",
                 "• first item",
                 "• second item",
                 "1. one",
                 "2. two",
                 "quoted text more",
-                "a chart & A <b> bold https://x.example",
+                "a chart & A <b> bold https://x.example [2]",
             ]
         );
+        assert_eq!(a.links, ["https://un.example/x", "https://x.example"]);
     }
 
     #[test]

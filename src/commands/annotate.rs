@@ -1,7 +1,7 @@
 //! `sorot annotate`: recognise entities in articles, headless, over all cores.
 
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use crate::article::{Article, LoadEvent, LoadOptions};
@@ -200,12 +200,13 @@ pub fn colour_enabled(
     }
 }
 
-/// Runs `sorot annotate`.
+/// Runs `sorot annotate`: output to standard output, or to `out` when given.
 pub fn run(
     paths: &[PathBuf],
     opts: &LoadOptions,
     format: AnnotateFormat,
     color: ColorChoice,
+    out: Option<&Path>,
 ) -> Result<ExitCode, Error> {
     let mut articles = Vec::new();
     let mut problems = 0usize;
@@ -222,20 +223,42 @@ pub fn run(
     }
     let anns = annotate_all(&articles);
     let no_color = std::env::var("NO_COLOR").ok();
-    let colour_on = colour_enabled(color, std::io::stdout().is_terminal(), no_color.as_deref());
-    let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::new(stdout.lock());
-    let ctx = |e| Error::io("writing to stdout", e);
+    // Colour codes never go into a file: `--out` counts as not a terminal.
+    let colour_on = colour_enabled(
+        color,
+        out.is_none() && std::io::stdout().is_terminal(),
+        no_color.as_deref(),
+    );
+    let (sink, what): (Box<dyn Write>, String) = match out {
+        Some(p) => {
+            let f = std::fs::File::create(p)
+                .map_err(|e| Error::io(format!("creating {}", crate::text::display_path(p)), e))?;
+            (
+                Box::new(f),
+                format!("writing {}", crate::text::display_path(p)),
+            )
+        }
+        None => (
+            Box::new(std::io::stdout().lock()),
+            "writing to stdout".into(),
+        ),
+    };
+    let mut w = std::io::BufWriter::new(sink);
+    let ctx = |e| Error::io(what.clone(), e);
+    if format == AnnotateFormat::Html {
+        let items: Vec<(&Article, &Annotated)> = articles.iter().zip(&anns).collect();
+        w.write_all(crate::export::html::render(&items).as_bytes())
+            .map_err(ctx)?;
+    }
     for (a, ann) in articles.iter().zip(&anns) {
         match format {
-            AnnotateFormat::Jsonl => writeln!(out, "{}", jsonl_line(a, ann)).map_err(ctx)?,
-            AnnotateFormat::Conll => write!(out, "{}", conll_block(a, ann)).map_err(ctx)?,
-            AnnotateFormat::Ansi => {
-                write!(out, "{}", ansi_block(a, ann, colour_on)).map_err(ctx)?
-            }
+            AnnotateFormat::Jsonl => writeln!(w, "{}", jsonl_line(a, ann)).map_err(ctx)?,
+            AnnotateFormat::Conll => write!(w, "{}", conll_block(a, ann)).map_err(ctx)?,
+            AnnotateFormat::Ansi => write!(w, "{}", ansi_block(a, ann, colour_on)).map_err(ctx)?,
+            AnnotateFormat::Html => {}
         }
     }
-    out.flush().map_err(ctx)?;
+    w.flush().map_err(ctx)?;
     Ok(if problems > 0 {
         ExitCode::FAILURE
     } else {

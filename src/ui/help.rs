@@ -10,7 +10,7 @@ use crate::app::App;
 use crate::app::keymap::{Context, KeyMap};
 
 /// Contexts shown, in order.
-const SECTIONS: [Context; 8] = [
+const SECTIONS: [Context; 9] = [
     Context::Global,
     Context::List,
     Context::Reader,
@@ -19,6 +19,7 @@ const SECTIONS: [Context; 8] = [
     Context::Search,
     Context::Help,
     Context::Problems,
+    Context::Links,
 ];
 
 /// One row of the help text.

@@ -161,6 +161,11 @@ pub enum LineKind {
     Blank,
     /// Part of a wrapped paragraph; the range is into [`Article::body`].
     Body,
+    /// The `Links` heading before the article's numbered links.
+    LinksHeading,
+    /// Part of link `index`'s URL (the range is into
+    /// `Article::links[index]`); `first` on its first line, which shows `[N]`.
+    Link { index: usize, first: bool },
 }
 
 /// One line of an article as laid out for a width.
@@ -230,6 +235,31 @@ impl DocLayout {
                     kind: LineKind::Body,
                     range: start + r.start..start + r.end,
                 });
+            }
+        }
+        if !article.links.is_empty() {
+            lines.push(DocLine {
+                kind: LineKind::Blank,
+                range: 0..0,
+            });
+            lines.push(DocLine {
+                kind: LineKind::LinksHeading,
+                range: 0..0,
+            });
+            for (index, url) in article.links.iter().enumerate() {
+                let label = format!("[{}] ", index + 1).len();
+                for (k, range) in wrap_ranges(url, w.saturating_sub(label).max(1))
+                    .into_iter()
+                    .enumerate()
+                {
+                    lines.push(DocLine {
+                        kind: LineKind::Link {
+                            index,
+                            first: k == 0,
+                        },
+                        range,
+                    });
+                }
             }
         }
         DocLayout {

@@ -259,6 +259,9 @@ fn render_line<'a>(
         ),
         LineKind::Legend => legend(app, ents),
         LineKind::Blank => Line::default(),
+        LineKind::LinksHeading | LineKind::Link { .. } => {
+            crate::ui::link_list::doc_line(app, article, line)
+        }
         LineKind::Byline => {
             let author = article.author.as_deref().unwrap_or_default();
             Line::styled(format!("by {author}"), theme.dim)

@@ -53,6 +53,9 @@ pub fn summary(app: &App) -> String {
             None => format!("{}: {}", g.name, plural(n, "mention", "mentions")),
         });
     }
+    if let Some(n) = &app.links_state().notice {
+        parts.push(n.clone());
+    }
     parts.join(" · ")
 }
 
