@@ -30,9 +30,12 @@
 //! Times are measured from the start of [`run_tui`].
 
 pub mod action;
+mod configure;
 pub mod find;
 pub mod keymap;
+pub mod keymap_config;
 pub mod links;
+pub mod mouse;
 pub mod state;
 mod update;
 
@@ -350,7 +353,13 @@ impl App {
 }
 
 /// Starts the terminal reader on `paths` (the bundled samples when empty).
-pub fn run_tui(paths: &[PathBuf], opts: &LoadOptions) -> Result<ExitCode, Error> {
+/// `settings` (config, user lists) apply from the first frame; their
+/// problems show in the problems view.
+pub fn run_tui(
+    paths: &[PathBuf],
+    opts: &LoadOptions,
+    settings: crate::config::Settings,
+) -> Result<ExitCode, Error> {
     let started = Instant::now();
     if !std::io::stdout().is_terminal() {
         return Err(Error::Usage(
@@ -377,6 +386,15 @@ pub fn run_tui(paths: &[PathBuf], opts: &LoadOptions) -> Result<ExitCode, Error>
         }
     };
     let mut app = App::new(store);
+    app.configure(&settings, crate::ui::theme_config::no_color_from_env());
+    let mouse = settings.config.mouse;
+    if mouse {
+        // Without capture the terminal keeps the mouse (text selection).
+        let _ = ratatui::crossterm::execute!(
+            std::io::stdout(),
+            ratatui::crossterm::event::EnableMouseCapture
+        );
+    }
     app.set_link_settings(links::Settings::from_env());
     // State trouble (a corrupt file moved aside, no data directory) must
     // not stop the reader, but the user should see it: list it as a problem.
@@ -386,12 +404,18 @@ pub fn run_tui(paths: &[PathBuf], opts: &LoadOptions) -> Result<ExitCode, Error>
             .map(|w| Problem::new(&state_path, w))
             .collect(),
     ));
+    // The user's always/never lists wrap the recogniser, and their version
+    // is part of every cache key, so a changed list is never served stale.
     let annotator = Annotator::from_parts(
         crate::ner::model_version(),
         crate::ner::lang::detect,
-        crate::ner::recognize,
+        crate::user_entities::recognize,
     );
-    let service = AnnotationService::start(annotator, CacheConfig::default_location(), 0);
+    let cache = CacheConfig {
+        lists_version: settings.lists_version,
+        ..CacheConfig::default_location()
+    };
+    let service = AnnotationService::start(annotator, cache, 0);
     let outcome = run_loop(
         &mut terminal,
         app,
@@ -399,6 +423,12 @@ pub fn run_tui(paths: &[PathBuf], opts: &LoadOptions) -> Result<ExitCode, Error>
         &service,
         probe.map(|p| (p, started)),
     );
+    if mouse {
+        let _ = ratatui::crossterm::execute!(
+            std::io::stdout(),
+            ratatui::crossterm::event::DisableMouseCapture
+        );
+    }
     // Dropping the service stops its workers and saves the cache; do it
     // after the terminal is back so a slow disk never leaves it raw.
     ratatui::restore();
@@ -675,6 +705,12 @@ fn run_loop(
                 Event::Resize(w, h) => {
                     app.update(Action::Resize(w, h));
                     dirty = true;
+                }
+                Event::Mouse(m) => {
+                    if let Some(a) = mouse::action_for_mouse(m) {
+                        app.update(a);
+                        dirty = true;
+                    }
                 }
                 ev => {
                     if let Some(key) = ev.as_key_press_event() {

@@ -16,9 +16,12 @@ pub struct Cli {
     pub command: Option<Command>,
     /// Article files or directories to open (default: the bundled sample articles).
     pub paths: Vec<PathBuf>,
-    /// Skip files larger than this many bytes.
-    #[arg(long, default_value_t = crate::article::DEFAULT_MAX_SIZE, global = true)]
-    pub max_size: u64,
+    /// Skip files larger than this many bytes [default: the config's max-size, else 50000000].
+    #[arg(long, global = true)]
+    pub max_size: Option<u64>,
+    /// Read this config file instead of $XDG_CONFIG_HOME/sorot/config.toml.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
 }
 
 /// The headless subcommands.
@@ -82,6 +85,20 @@ pub enum Command {
         #[arg(long)]
         predictions: Option<PathBuf>,
     },
+    /// Check the config file (path and problems), or print the default one.
+    Config {
+        /// Print a fully commented default config file.
+        #[arg(long)]
+        default: bool,
+    },
+    /// Print a shell completion script.
+    Completions {
+        /// The shell to complete for.
+        #[arg(value_enum)]
+        shell: ShellArg,
+    },
+    /// Print the manual page (roff).
+    Man,
     /// Download feeds (RSS, Atom, JSON Feed) and store each new item as a `.json` article.
     Fetch {
         /// Feed URLs (http or https).
@@ -97,6 +114,14 @@ pub enum Command {
         #[arg(long, default_value_t = 10 * 1024 * 1024)]
         max_bytes: u64,
     },
+}
+
+/// Shells `sorot completions` writes scripts for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ShellArg {
+    Bash,
+    Zsh,
+    Fish,
 }
 
 /// `sorot list` output formats.
@@ -190,18 +215,49 @@ impl std::error::Error for Error {}
 
 /// Runs the parsed command line.
 pub fn run(cli: Cli) -> Result<ExitCode, Error> {
-    let opts = crate::article::LoadOptions {
-        max_size: cli.max_size,
+    use crate::commands::shell;
+    use crate::config::Settings;
+    let Cli {
+        command,
+        paths,
+        max_size,
+        config,
+    } = cli;
+    // The config (and the user entity lists it names) apply to every
+    // command that reads articles; `paths` from the config stand in for
+    // none given.
+    let load = |given: Vec<PathBuf>| {
+        let settings = Settings::load(config.as_deref());
+        let opts = crate::article::LoadOptions {
+            max_size: max_size.unwrap_or(settings.config.max_size),
+        };
+        let paths = if given.is_empty() {
+            settings.config.paths.clone()
+        } else {
+            given
+        };
+        (settings, opts, paths)
     };
-    match cli.command {
-        None => crate::app::run_tui(&cli.paths, &opts),
-        Some(Command::List { format, paths }) => crate::commands::list::run(&paths, &opts, format),
+    match command {
+        None => {
+            let (settings, opts, paths) = load(paths);
+            crate::app::run_tui(&paths, &opts, settings)
+        }
+        Some(Command::List { format, paths }) => {
+            let (settings, opts, paths) = load(paths);
+            settings.warn();
+            crate::commands::list::run(&paths, &opts, format)
+        }
         Some(Command::Annotate {
             format,
             color,
             out,
             paths,
-        }) => crate::commands::annotate::run(&paths, &opts, format, color, out.as_deref()),
+        }) => {
+            let (settings, opts, paths) = load(paths);
+            settings.warn();
+            crate::commands::annotate::run(&paths, &opts, format, color, out.as_deref())
+        }
         Some(Command::Train {
             lang,
             train,
@@ -215,6 +271,9 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
             file,
             predictions,
         }) => crate::commands::eval::run(lang.into(), &file, predictions.as_deref()),
+        Some(Command::Config { default }) => shell::config(default, config.as_deref()),
+        Some(Command::Completions { shell: sh }) => shell::completions(sh),
+        Some(Command::Man) => shell::man(),
         Some(Command::Fetch {
             urls,
             into,

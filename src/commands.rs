@@ -4,4 +4,5 @@ pub mod annotate;
 pub mod eval;
 pub mod fetch;
 pub mod list;
+pub mod shell;
 pub mod train;

@@ -10,6 +10,8 @@
 //! - [`entities`]: merging an article's mentions into entities (panel, index).
 //! - [`app`]: the reader's state, actions, key map and pure `update`.
 //! - [`ui`]: drawing; reads app state, never does I/O or NER.
+//! - [`config`]: the user's config file (settings, themes, keys), validated with line numbers.
+//! - [`user_entities`]: the user's always/never entity lists, applied over the model.
 //! - [`cli`]: command-line definitions and dispatch for the thin `main`.
 //! - [`commands`]: the headless subcommands (`list`, `annotate`, `train`, `eval`, `fetch`).
 //! - [`fetch`]: downloading feeds into a folder of article files.
@@ -20,6 +22,7 @@ pub mod app;
 pub mod article;
 pub mod cli;
 pub mod commands;
+pub mod config;
 pub mod entities;
 pub mod export;
 pub mod fetch;
@@ -27,3 +30,4 @@ pub mod ner;
 pub mod state;
 pub mod text;
 pub mod ui;
+pub mod user_entities;

@@ -13,6 +13,7 @@ pub mod problems;
 pub mod reading_pane;
 pub mod status_bar;
 pub mod theme;
+pub mod theme_config;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};

@@ -110,6 +110,10 @@ pub enum Action {
     OverlayUp,
     /// Leave the reader.
     Quit,
+    /// A left click at this cell (column, row): see [`crate::app::mouse`].
+    Click { x: u16, y: u16 },
+    /// A wheel notch at this cell, down or up.
+    Scroll { x: u16, y: u16, down: bool },
     /// The terminal now has this size (columns, rows).
     Resize(u16, u16),
     /// A batch of articles arrived from the loader.

@@ -552,6 +552,12 @@ impl Default for KeyMap {
 }
 
 impl KeyMap {
+    /// A table of exactly these bindings (the user's key map is built from
+    /// the defaults by [`crate::app::keymap_config::apply`]).
+    pub fn from_bindings(bindings: Vec<Binding>) -> Self {
+        KeyMap { bindings }
+    }
+
     /// Every binding, in table order.
     pub fn bindings(&self) -> &[Binding] {
         &self.bindings

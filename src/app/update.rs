@@ -152,6 +152,8 @@ impl App {
             }
             Action::OverlayUp => self.overlay_scroll = self.overlay_scroll.saturating_sub(1),
             Action::Quit => self.quit = true,
+            Action::Click { x, y } => self.click(x, y),
+            Action::Scroll { x, y, down } => self.wheel(x, y, down),
             Action::Resize(w, h) => {
                 self.size = (w, h);
                 self.ensure_layout();

@@ -41,8 +41,8 @@ pub fn annotate(a: &Article) -> Annotated {
     let lang = article_lang(a);
     Annotated {
         lang,
-        title: ner::recognize(&a.title, lang),
-        body: ner::recognize(&a.body, lang),
+        title: crate::user_entities::recognize(&a.title, lang),
+        body: crate::user_entities::recognize(&a.body, lang),
     }
 }
 
