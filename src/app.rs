@@ -395,7 +395,7 @@ pub fn run_tui(
             ratatui::crossterm::event::EnableMouseCapture
         );
     }
-    app.set_link_settings(links::Settings::from_env());
+    app.set_link_settings(links::Settings::from_env().or_config(&settings.config.feeds));
     // State trouble (a corrupt file moved aside, no data directory) must
     // not stop the reader, but the user should see it: list it as a problem.
     app.update(Action::ProblemsFound(

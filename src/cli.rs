@@ -101,12 +101,12 @@ pub enum Command {
     Man,
     /// Download feeds (RSS, Atom, JSON Feed) and store each new item as a `.json` article.
     Fetch {
-        /// Feed URLs (http or https).
-        #[arg(required = true)]
+        /// Feed URLs (http or https; default: `urls` under `[feeds]` in the config).
         urls: Vec<String>,
-        /// Folder to store the articles in (created when missing).
+        /// Folder to store the articles in, created when missing (default: `into`
+        /// under `[feeds]` in the config, else `$XDG_DATA_HOME/sorot/feeds`).
         #[arg(long)]
-        into: PathBuf,
+        into: Option<PathBuf>,
         /// Give up on a feed after this many seconds (connect, redirects and download).
         #[arg(long, default_value_t = 15.0)]
         timeout: f64,
@@ -279,6 +279,27 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
             into,
             timeout,
             max_bytes,
-        }) => crate::commands::fetch::run(&urls, &into, timeout, max_bytes),
+        }) => {
+            let settings = Settings::load(config.as_deref());
+            settings.warn();
+            let feeds = &settings.config.feeds;
+            let urls = if urls.is_empty() {
+                feeds.urls.clone()
+            } else {
+                urls
+            };
+            if urls.is_empty() {
+                return Err(Error::Usage(
+                    "fetch: no feed URL given, and the config has no `urls` under `[feeds]`".into(),
+                ));
+            }
+            let into = into
+                .or_else(|| feeds.into.clone())
+                .or_else(|| dirs::data_dir().map(|d| d.join("sorot").join("feeds")))
+                .ok_or_else(|| {
+                    Error::Usage("fetch: no --into folder given and no data directory".into())
+                })?;
+            crate::commands::fetch::run(&urls, &into, timeout, max_bytes)
+        }
     }
 }

@@ -45,6 +45,19 @@ pub struct Config {
     pub mouse: bool,
     /// The user entity lists file (`None`: `entities.toml` beside the config file).
     pub entities: Option<PathBuf>,
+    /// `[feeds]`: what `F` in the reader and `sorot fetch` without URLs use.
+    pub feeds: FeedsConfig,
+}
+
+/// The `[feeds]` section.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FeedsConfig {
+    /// Feed URLs (http or https).
+    pub urls: Vec<String>,
+    /// Folder fetched articles are stored in (`None`: `$XDG_DATA_HOME/sorot/feeds`).
+    pub into: Option<PathBuf>,
+    /// Whether `y` may copy URLs with OSC 52 (the terminal passes them to the clipboard).
+    pub osc52: bool,
 }
 
 impl Default for Config {
@@ -60,6 +73,7 @@ impl Default for Config {
             keys: Vec::new(),
             mouse: true,
             entities: None,
+            feeds: FeedsConfig::default(),
         }
     }
 }
@@ -248,7 +262,7 @@ fn whole_file(path: &Path, message: String) -> ConfigError {
 }
 
 /// The top-level keys, in the order of the default file.
-pub const TOP_KEYS: [&str; 10] = [
+pub const TOP_KEYS: [&str; 11] = [
     "paths",
     "sort",
     "filter",
@@ -259,6 +273,7 @@ pub const TOP_KEYS: [&str; 10] = [
     "highlight",
     "colors",
     "keys",
+    "feeds",
 ];
 
 /// Parses config text read from `file` (named in errors; relative `paths`
@@ -492,6 +507,43 @@ impl Parser<'_> {
             "entities" => {
                 if let Some(p) = self.path(name, v) {
                     config.entities = Some(p);
+                }
+            }
+            "feeds" => {
+                let Some(t) = self.table(name, v) else { return };
+                let names = ["urls", "into", "osc52"];
+                for (k, val) in t {
+                    let dotted = format!("feeds.{}", k.get_ref());
+                    match k.get_ref().as_ref() {
+                        "urls" => {
+                            let items: Vec<&Value<'_>> = match val.get_ref() {
+                                DeValue::Array(items) => items.iter().collect(),
+                                _ => vec![val],
+                            };
+                            for item in items {
+                                let what =
+                                    "a list of feed URLs ([\"https://example.org/feed.xml\"])";
+                                if let Some(u) = self.string(&dotted, item, what) {
+                                    if u.starts_with("http://") || u.starts_with("https://") {
+                                        config.feeds.urls.push(u.to_owned());
+                                    } else {
+                                        self.error(
+                                            item.span().start,
+                                            &dotted,
+                                            format!("`{u}` is not an http or https URL"),
+                                        );
+                                    }
+                                }
+                            }
+                        }
+                        "into" => config.feeds.into = self.path(&dotted, val),
+                        "osc52" => {
+                            if let Some(b) = self.boolean(&dotted, val) {
+                                config.feeds.osc52 = b;
+                            }
+                        }
+                        _ => self.unknown(k, &dotted, &names),
+                    }
                 }
             }
             "highlight" => {
@@ -735,6 +787,15 @@ pub fn default_file() -> String {
         }
         out.push('\n');
     }
+    out.push_str(
+        "# Feeds: `F` in the reader, and `sorot fetch` given no URL, fetch these into\n\
+         # `into` (default: $XDG_DATA_HOME/sorot/feeds). osc52 = true lets `y` copy an\n\
+         # article's URL through the terminal (OSC 52), which hands it to the clipboard.\n\
+         [feeds]\n\
+         # urls = [\"https://example.org/feed.xml\"]\n\
+         # into = \"~/news/feeds\"\n\
+         osc52 = false\n",
+    );
     out
 }
 
@@ -791,6 +852,33 @@ mod tests {
             .iter()
             .map(|e| e.to_string())
             .collect()
+    }
+
+    #[test]
+    fn feeds_section_is_read_and_checked() {
+        let text = "[feeds]\nurls = [\"https://e.org/a.xml\", \"ftp://x\"]\ninto = \"news\"\nosc52 = true\ncolour = 1\n";
+        let (config, errors) = parse(text, file());
+        assert_eq!(config.feeds.urls, vec!["https://e.org/a.xml".to_owned()]);
+        assert!(config.feeds.osc52);
+        assert!(
+            config
+                .feeds
+                .into
+                .as_deref()
+                .is_some_and(|p| p.ends_with("news"))
+        );
+        let msgs: Vec<String> = errors.iter().map(ToString::to_string).collect();
+        assert_eq!(errors.len(), 2, "{msgs:?}");
+        assert!(
+            msgs[0].contains("config.toml:2:")
+                && msgs[0].contains("feeds.urls")
+                && msgs[0].contains("ftp://x"),
+            "{msgs:?}"
+        );
+        assert!(
+            msgs[1].contains("feeds.colour") && msgs[1].contains("osc52"),
+            "{msgs:?}"
+        );
     }
 
     #[test]

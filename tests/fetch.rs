@@ -581,3 +581,56 @@ fn cli_rejects_unusable_folder_and_bad_timeout() {
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("--timeout must be a positive"), "{stderr}");
 }
+
+#[test]
+fn cli_without_urls_uses_the_config_feeds_section() {
+    let server = Server::start(|req| match req.path.as_str() {
+        "/feed" => response("200 OK", &[], &rss(&[1, 2])),
+        _ => response("404 Not Found", &[], b""),
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let into = dir.path().join("from-config");
+    let config = dir.path().join("config.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[feeds]\nurls = [\"{}\"]\ninto = \"{}\"\n",
+            server.url("/feed"),
+            into.display()
+        ),
+    )
+    .unwrap();
+    let bin = env!("CARGO_BIN_EXE_sorot");
+    let out = std::process::Command::new(bin)
+        .args(["fetch", "--timeout", "5", "--config"])
+        .arg(&config)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        stdout.lines().collect::<Vec<_>>(),
+        [format!("{}: 2 new, 0 known", server.url("/feed"))]
+    );
+    let articles = std::fs::read_dir(&into)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".json") && !n.starts_with('.'))
+        .count();
+    assert_eq!(articles, 2, "one file per item in the config's `into`");
+
+    // With neither URLs nor a [feeds] section it says what is missing.
+    let empty = dir.path().join("empty.toml");
+    std::fs::write(&empty, "").unwrap();
+    let out = std::process::Command::new(bin)
+        .args(["fetch", "--config"])
+        .arg(&empty)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no feed URL given"));
+}

@@ -78,6 +78,20 @@ impl Settings {
         }
     }
 
+    /// Fills what the environment left unset from the config's `[feeds]`
+    /// section: the environment wins, so a one-off run can point elsewhere.
+    #[must_use]
+    pub fn or_config(mut self, feeds: &crate::config::FeedsConfig) -> Self {
+        if self.feeds.is_empty() {
+            self.feeds.clone_from(&feeds.urls);
+        }
+        if self.into.is_none() {
+            self.into.clone_from(&feeds.into);
+        }
+        self.osc52 |= feeds.osc52;
+        self
+    }
+
     /// The folder `F` fetches into.
     pub fn feeds_dir(&self) -> Option<PathBuf> {
         self.into
@@ -639,5 +653,27 @@ mod tests {
             parse_feed_list(" https://a/x.xml,https://b/y\n  https://c "),
             ["https://a/x.xml", "https://b/y", "https://c"]
         );
+    }
+
+    #[test]
+    fn config_feeds_fill_what_the_environment_left_unset() {
+        let cfg = crate::config::FeedsConfig {
+            urls: vec!["https://e.org/feed".into()],
+            into: Some(PathBuf::from("/tmp/x")),
+            osc52: true,
+        };
+        let from_config = Settings::default().or_config(&cfg);
+        assert_eq!(from_config.feeds, cfg.urls);
+        assert_eq!(from_config.into, cfg.into);
+        assert!(from_config.osc52);
+        let env = Settings {
+            feeds: vec!["https://env.org/f".into()],
+            into: Some(PathBuf::from("/env")),
+            osc52: false,
+        };
+        let merged = env.clone().or_config(&cfg);
+        assert_eq!(merged.feeds, env.feeds);
+        assert_eq!(merged.into, env.into);
+        assert!(merged.osc52, "either source may enable OSC 52");
     }
 }
