@@ -16,7 +16,8 @@
 //!   (a loop turn is taking loaded batches in plus drawing; it bounds how
 //!   long a key can wait while loading).
 //! - `entities`: exit once everything is loaded and the whole library is
-//!   annotated, and print `entities indexed: <ms> ms, <n> articles, slowest
+//!   annotated and taken in by the reader (every article's entities held by
+//!   [`App`], not merely finished by the workers), and print `entities indexed: <ms> ms, <n> articles, slowest
 //!   loop turn: <ms> ms wall (<ms> ms on-CPU), slowest annotate_now: <ms> ms`
 //!   (on-CPU time leaves out waiting for a core on a busy machine).
 //!
@@ -56,7 +57,9 @@ pub use self::keymap::{Context, KeyMap};
 use self::state::{
     ArticleAnnotation, EntityPanel, Focus, IndexView, ListView, Overlay, Prompt, ReaderView,
 };
-use crate::annotations::{AnnotationService, Annotator, CacheConfig, EntityIndex, Update};
+use crate::annotations::{
+    AnnotationService, Annotator, ArticleEntities, CacheConfig, EntityIndex, ServiceConfig, Update,
+};
 use crate::article::{Article, LoadEvent, LoadOptions, Problem};
 use crate::cli::Error;
 use crate::ner::Label;
@@ -95,6 +98,8 @@ pub struct App {
     annotations: Vec<Option<ArticleAnnotation>>,
     /// Every annotated article's merged entities, for the index overlay.
     index: EntityIndex,
+    /// Ids of the entity keys that articles and filters refer to.
+    key_ids: state::KeyIds,
     /// Which entity types are highlighted, indexed like [`Label::ALL`].
     highlight: [bool; 4],
     panel: EntityPanel,
@@ -143,6 +148,7 @@ impl App {
             folded_body: None,
             annotations: Vec::new(),
             index: EntityIndex::new(),
+            key_ids: state::KeyIds::default(),
             highlight,
             panel: EntityPanel::default(),
             index_view: IndexView::default(),
@@ -320,6 +326,12 @@ impl App {
         self.progress
     }
 
+    /// How many loaded articles the reader holds entities for (what the
+    /// entity filters and the index overlay can use).
+    pub fn annotated_articles(&self) -> usize {
+        self.annotations.iter().filter(|a| a.is_some()).count()
+    }
+
     /// Articles the background annotator should do first: the open one,
     /// then the ones visible in the list.
     pub fn priority_articles(&self) -> Vec<usize> {
@@ -415,7 +427,27 @@ pub fn run_tui(
         lists_version: settings.lists_version,
         ..CacheConfig::default_location()
     };
-    let service = AnnotationService::start(annotator, cache, 0);
+    // The workers merge each article's mentions and summarise them for the
+    // reader (`EntitiesSummarized`), so taking in a library costs the UI
+    // thread a few lookups per article. The reader keeps its own merged
+    // index, so the service's plain index is left empty.
+    let service = AnnotationService::start_with(
+        annotator,
+        cache,
+        ServiceConfig {
+            mentions: std::sync::Arc::new(|_: &Article, _: &ArticleEntities| Vec::new()),
+            summarize: Some(std::sync::Arc::new(|a: &Article, e: &ArticleEntities| {
+                crate::entities::summarize(
+                    &a.title,
+                    &e.title,
+                    &a.body,
+                    &e.body,
+                    update::TOP_ENTITIES,
+                )
+            })),
+            ..ServiceConfig::default()
+        },
+    );
     let outcome = run_loop(
         &mut terminal,
         app,
@@ -565,10 +597,19 @@ fn sync_annotations(app: &mut App, service: &AnnotationService, sync: &mut Annot
     sync.backlog = false;
     loop {
         let mut batch = Vec::new();
-        while batch.len() < ANNOTATION_CHUNK {
+        let mut plain = Vec::new();
+        while batch.len() + plain.len() < ANNOTATION_CHUNK {
             match service.try_recv() {
+                Some(Update::Annotated {
+                    id,
+                    entities,
+                    summary: Some(summary),
+                    ..
+                }) => {
+                    batch.push((id as usize, entities, summary));
+                }
                 Some(Update::Annotated { id, entities, .. }) => {
-                    batch.push((id as usize, entities));
+                    plain.push((id as usize, entities));
                 }
                 Some(Update::Warning(w)) => {
                     problems.push(Problem::new("(entity annotations)", w));
@@ -576,10 +617,15 @@ fn sync_annotations(app: &mut App, service: &AnnotationService, sync: &mut Annot
                 None => break,
             }
         }
-        if batch.is_empty() {
+        if batch.is_empty() && plain.is_empty() {
             break;
         }
-        app.update(Action::EntitiesAnnotated(batch));
+        if !plain.is_empty() {
+            app.update(Action::EntitiesAnnotated(plain));
+        }
+        if !batch.is_empty() {
+            app.update(Action::EntitiesSummarized(batch));
+        }
         changed = true;
         if Instant::now() >= deadline {
             sync.backlog = true;
@@ -675,7 +721,14 @@ fn run_loop(
                         ms(slowest_turn)
                     )));
                 }
-                Some((Probe::EntitiesDone, t0)) if !app.is_loading() && !annotating => {
+                // Done means the reader itself holds every article's
+                // entities, not just that the workers have finished: their
+                // results may still be queued for the reader to take in.
+                Some((Probe::EntitiesDone, t0))
+                    if !app.is_loading()
+                        && !annotating
+                        && app.annotated_articles() == app.entries().len() =>
+                {
                     return Ok(Some(format!(
                         "entities indexed: {:.1} ms, {} articles, slowest loop turn: {:.1} ms wall ({:.1} ms on-CPU), slowest annotate_now: {:.1} ms",
                         ms(t0.elapsed()),

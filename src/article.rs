@@ -271,7 +271,11 @@ impl Draft {
                 }
             }
         };
-        let mut body = String::with_capacity(self.paragraphs.iter().map(String::len).sum());
+        // Paragraph text plus the blank line between paragraphs: an exact
+        // reservation, since the whole library's bodies are held at once and
+        // a doubling growth would waste up to half of that memory.
+        let mut body =
+            String::with_capacity(self.paragraphs.iter().map(|p| p.len() + 2).sum::<usize>());
         for p in &self.paragraphs {
             let clean = sanitize_cow(p);
             let before = body.len();
@@ -296,6 +300,8 @@ impl Draft {
         };
         let url = field(self.url);
         let lang = field(self.lang).map(|l| l.to_ascii_lowercase());
+        // Collapsing whitespace can only shrink; give the slack back.
+        body.shrink_to_fit();
         let id = Article::identity(url.as_deref(), &title, &body);
         Article {
             id,

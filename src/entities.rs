@@ -123,6 +123,54 @@ pub fn article_keys(groups: &[EntityGroup]) -> Vec<String> {
     keys
 }
 
+/// What the reader keeps of one annotated article, computed where the
+/// article is annotated (on a worker thread) so that taking a whole library
+/// in costs the UI thread only a few hash lookups per article.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ArticleSummary {
+    /// [`article_keys`] of the merged entities.
+    pub keys: Vec<String>,
+    /// Up to `top_n` entities by mention count, most first (equal counts in
+    /// type order): `(label, display name)`.
+    pub top: Vec<(Label, String)>,
+    /// One `(label, key, display name, mentions)` per merged entity, for
+    /// [`crate::annotations::EntityIndex::add_counted`].
+    pub counted: Vec<(Label, String, String, u32)>,
+}
+
+/// Merges `title` and `body` mentions ([`merge_article`]) and summarises
+/// them for the reader, keeping the `top_n` most mentioned entities.
+pub fn summarize(
+    title: &str,
+    title_spans: &[Span],
+    body: &str,
+    body_spans: &[Span],
+    top_n: usize,
+) -> ArticleSummary {
+    summarize_groups(&merge_article(title, title_spans, body, body_spans), top_n)
+}
+
+/// [`summarize`] for groups already merged.
+pub fn summarize_groups(groups: &[EntityGroup], top_n: usize) -> ArticleSummary {
+    let keys = article_keys(groups);
+    let mut by_count: Vec<&EntityGroup> = groups.iter().collect();
+    // Stable: equal counts keep type order (PER, ORG, LOC, MISC).
+    by_count.sort_by_key(|g| std::cmp::Reverse(g.mentions.len()));
+    let top = by_count
+        .iter()
+        .take(top_n)
+        .map(|g| (g.label, g.name.clone()))
+        .collect();
+    let counted = groups
+        .iter()
+        .map(|g| {
+            let n = u32::try_from(g.mentions.len()).unwrap_or(u32::MAX);
+            (g.label, g.key.clone(), g.name.clone(), n)
+        })
+        .collect();
+    ArticleSummary { keys, top, counted }
+}
+
 /// The matching key of a mention's text: [`fold`]ed (case and diacritics
 /// ignored), periods dropped (`U.S.` = `US`), curly apostrophes made
 /// straight, hyphens and whitespace runs made one space, trimmed.
@@ -730,6 +778,28 @@ mod tests {
         assert_eq!(keys_b, sorted);
         assert!(keys_c.contains(&"LOC:jordan".to_string()));
         assert!(!keys_c.contains(&"PER:jordan".to_string()));
+    }
+
+    #[test]
+    fn summaries_hold_keys_top_entities_and_counts() {
+        let (text, spans) = marked(
+            "{Li Lei|PER} joined {ByteDance|ORG} in {Beijing|LOC}. {Li|PER} said {ByteDance|ORG} \
+             and {Li Lei|PER} would stay; {University of California, Santa Barbara|ORG} ({UCSB|ORG}).",
+        );
+        let s = summarize("", &[], &text, &spans, 2);
+        let groups = merge_article("", &[], &text, &spans);
+        assert_eq!(s.keys, article_keys(&groups));
+        assert!(s.keys.contains(&"ORG:ucsb".to_string()), "{:?}", s.keys);
+        assert_eq!(
+            s.top,
+            vec![
+                (Label::Per, "Li Lei".to_string()),
+                (Label::Org, "ByteDance".to_string())
+            ]
+        );
+        let li = s.counted.iter().find(|c| c.1 == "li lei").expect("li lei");
+        assert_eq!((li.0, li.2.as_str(), li.3), (Label::Per, "Li Lei", 3));
+        assert_eq!(s.counted.len(), groups.len());
     }
 
     #[test]

@@ -91,15 +91,24 @@ pub fn recognize(text: &str, lang: Lang) -> Vec<Span> {
 pub fn recognize_with(model: &model::Model, text: &str) -> Vec<Span> {
     let tokens = token::tokenize(text);
     let sents = token::sentences(text, &tokens);
-    let mut out = Vec::new();
-    model.tag_tokens(text, &tokens, &sents, |a, b, label| {
-        out.push(Span {
-            start: tokens[a].start,
-            end: tokens[b - 1].end,
-            label,
-        })
-    });
-    out
+    // Spans are collected in a per-thread buffer and returned in a vector of
+    // exactly their size: the reader keeps every article's spans, and a
+    // doubling vector per article would leave both slack and freed
+    // fragments behind on the annotation workers' heaps.
+    thread_local! {
+        static SCRATCH: std::cell::RefCell<Vec<Span>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    SCRATCH.with_borrow_mut(|out| {
+        out.clear();
+        model.tag_tokens(text, &tokens, &sents, |a, b, label| {
+            out.push(Span {
+                start: tokens[a].start,
+                end: tokens[b - 1].end,
+                label,
+            })
+        });
+        out.as_slice().to_vec()
+    })
 }
 
 /// A version string for the embedded models, for cache keys: it changes

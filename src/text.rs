@@ -276,6 +276,11 @@ pub fn collapse_whitespace(s: &str) -> String {
 /// Folds text for case- and diacritic-insensitive matching: NFD, drop
 /// combining marks, lowercase. `"Café"` and `"CAFE"` fold to the same string.
 pub fn fold(s: &str) -> String {
+    // ASCII has no decompositions or marks: lowercasing is the whole fold,
+    // and entity keys and queries are nearly always ASCII.
+    if s.is_ascii() {
+        return s.to_ascii_lowercase();
+    }
     s.nfd()
         .filter(|c| !is_combining_mark(*c))
         .flat_map(char::to_lowercase)
@@ -288,6 +293,18 @@ mod tests {
 
     fn no_forbidden(s: &str) -> bool {
         !s.chars().any(|c| is_forbidden(c) || c == '\u{1B}')
+    }
+
+    #[test]
+    fn ascii_fold_is_the_full_fold() {
+        // The ASCII fast path must agree with NFD + mark removal + lowercase.
+        let all: String = (0u8..=127).map(char::from).collect();
+        let slow: String = all
+            .nfd()
+            .filter(|c| !is_combining_mark(*c))
+            .flat_map(char::to_lowercase)
+            .collect();
+        assert_eq!(fold(&all), slow);
     }
 
     #[test]

@@ -19,6 +19,7 @@ use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use crate::article::Article;
+use crate::entities::ArticleSummary;
 use crate::ner::Label;
 
 use super::cache::{AnnotationCache, CacheConfig, ContentKey};
@@ -34,6 +35,8 @@ pub enum Update {
         entities: Arc<ArticleEntities>,
         /// True when they came from the cache rather than the recogniser.
         cached: bool,
+        /// [`ServiceConfig::summarize`]'s result, when one is configured.
+        summary: Option<Box<ArticleSummary>>,
     },
     /// Something the user should be told once (e.g. in the status bar): a
     /// damaged or unwritable cache, a recogniser failure on one article.
@@ -62,6 +65,10 @@ impl Progress {
 pub type MentionFn =
     Arc<dyn Fn(&Article, &ArticleEntities) -> Vec<(Label, String, String, u32)> + Send + Sync>;
 
+/// Summarises an article's entities for a consumer, on the worker that
+/// annotated it (see [`ServiceConfig::summarize`]).
+pub type SummaryFn = Arc<dyn Fn(&Article, &ArticleEntities) -> ArticleSummary + Send + Sync>;
+
 /// Tuning for [`AnnotationService::start_with`].
 #[derive(Clone)]
 pub struct ServiceConfig {
@@ -72,6 +79,10 @@ pub struct ServiceConfig {
     /// How annotations become index entries; [`plain_counted`] by default.
     /// The mention-merging rules plug in here.
     pub mentions: MentionFn,
+    /// Optional per-article summary (merged keys, top entities, counted
+    /// mentions) sent with each [`Update::Annotated`]: the reader's merging
+    /// then runs in parallel on the workers instead of on its UI thread.
+    pub summarize: Option<SummaryFn>,
     /// Called (from a worker, with the index locked) after each [`Update`] is
     /// sent, so an event loop can wake up and redraw instead of polling. Keep
     /// it cheap, e.g. a send on the event loop's channel.
@@ -84,6 +95,7 @@ impl Default for ServiceConfig {
             workers: 0,
             flush_interval: Duration::from_secs(5),
             mentions: Arc::new(plain_counted),
+            summarize: None,
             notify: None,
         }
     }
@@ -192,6 +204,7 @@ struct Shared {
     annotator: Annotator,
     lists_version: u64,
     mentions: MentionFn,
+    summarize: Option<SummaryFn>,
     notify: Option<Arc<dyn Fn() + Send + Sync>>,
     queue: Mutex<Queue>,
     work: Condvar,
@@ -301,6 +314,20 @@ impl Shared {
                 )));
                 Vec::new()
             });
+            let summary = self.summarize.as_ref().map(|f| {
+                let s = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    f(&job.article, &entities)
+                }))
+                .unwrap_or_else(|_| {
+                    self.send(Update::Warning(format!(
+                        "{}: entity merging failed on \"{}\"; its entities are left out of the index",
+                        job.article.path.display(),
+                        job.article.title
+                    )));
+                    ArticleSummary::default()
+                });
+                Box::new(s)
+            });
             {
                 let mut index = self.index.write().unwrap_or_else(PoisonError::into_inner);
                 let mut applied = lock(&self.applied);
@@ -314,6 +341,7 @@ impl Shared {
                         id: job.id,
                         entities,
                         cached,
+                        summary,
                     });
                 }
             }
@@ -443,6 +471,7 @@ impl AnnotationService {
             annotator,
             lists_version: cache.lists_version,
             mentions: config.mentions,
+            summarize: config.summarize,
             notify: config.notify,
             queue: Mutex::new(Queue::default()),
             work: Condvar::new(),
@@ -710,6 +739,59 @@ mod tests {
     }
 
     #[test]
+    fn a_configured_summary_comes_with_every_update() {
+        let calls = Arc::new(AtomicUsize::new(0));
+        let service = AnnotationService::start_with(
+            capitals(calls),
+            CacheConfig::in_memory(),
+            ServiceConfig {
+                workers: 2,
+                summarize: Some(Arc::new(|a: &Article, e: &ArticleEntities| {
+                    crate::entities::summarize(&a.title, &e.title, &a.body, &e.body, 3)
+                })),
+                ..ServiceConfig::default()
+            },
+        );
+        service.submit(library(20));
+        let updates = wait_complete(&service);
+        let mut seen = 0;
+        for u in &updates {
+            if let Update::Annotated {
+                id,
+                entities,
+                summary,
+                ..
+            } = u
+            {
+                let a = article(*id as usize);
+                let expected = crate::entities::summarize(
+                    &a.title,
+                    &entities.title,
+                    &a.body,
+                    &entities.body,
+                    3,
+                );
+                assert_eq!(summary.as_deref(), Some(&expected), "article {id}");
+                assert!(expected.keys.contains(&"ORG:nasa".to_string()));
+                seen += 1;
+            }
+        }
+        assert_eq!(seen, 20);
+        // Without a summariser, none is computed.
+        let plain = AnnotationService::start(
+            capitals(Arc::new(AtomicUsize::new(0))),
+            CacheConfig::in_memory(),
+            1,
+        );
+        plain.submit(library(3));
+        for u in wait_complete(&plain) {
+            if let Update::Annotated { summary, .. } = u {
+                assert!(summary.is_none());
+            }
+        }
+    }
+
+    #[test]
     fn progress_reaches_total_and_every_article_is_indexed() {
         let calls = Arc::new(AtomicUsize::new(0));
         let service =
@@ -732,6 +814,7 @@ mod tests {
                 id,
                 entities,
                 cached,
+                ..
             } = u
             {
                 assert!(!cached);

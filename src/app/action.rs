@@ -7,17 +7,29 @@ use std::sync::Arc;
 
 use crate::annotations::ArticleEntities;
 use crate::article::{Article, Problem};
+use crate::entities::ArticleSummary;
 use crate::ner::Label;
 
 /// An article together with its search key, prepared off the UI thread so
-/// that incremental filtering never has to fold text while a key is handled.
+/// that incremental filtering never has to run Unicode folding while a key
+/// is handled.
+///
+/// Memory matters here (the whole library is held): most articles fold to
+/// exactly their ASCII-lowercased text (every non-ASCII character is left
+/// unchanged by [`crate::text::fold`]: curly quotes, CJK, dashes), and for
+/// those no folded copy is kept at all: [`LoadedArticle::contains_folded`]
+/// lowercases into a reused buffer instead, which is a cheap vectorised
+/// byte loop. Only articles with characters that fold differently (accents,
+/// non-ASCII capitals) keep a folded copy.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LoadedArticle {
     /// Shared, so the annotation workers can read it without a copy.
     pub article: Arc<Article>,
-    /// `text::fold` of the title, a newline, and the body (computed with
-    /// the equivalent, faster [`crate::app::find::fold_fast`]).
-    pub folded: String,
+    /// `text::fold` of the title, a newline, and the body, when that differs
+    /// from the ASCII-lowercased text (see the type's documentation).
+    folded: Option<Box<str>>,
+    /// `text::fold` of the title, for sorting by title.
+    pub folded_title: Box<str>,
     /// [`Article::published_timestamp`], parsed once for sorting.
     pub timestamp: Option<i64>,
 }
@@ -25,15 +37,54 @@ pub struct LoadedArticle {
 impl LoadedArticle {
     /// Wraps `article`, computing its folded search key.
     pub fn new(article: Article) -> Self {
-        let mut key = String::with_capacity(article.title.len() + article.body.len() + 1);
-        key.push_str(&article.title);
-        key.push('\n');
-        key.push_str(&article.body);
+        let folded_title = crate::app::find::fold_fast(&article.title).into_boxed_str();
+        let ascii = article.title.is_ascii() && article.body.is_ascii();
+        let folded = if ascii {
+            None
+        } else {
+            let mut key = String::with_capacity(article.title.len() + article.body.len() + 1);
+            key.push_str(&article.title);
+            key.push('\n');
+            key.push_str(&article.body);
+            let folded = crate::app::find::fold_fast(&key);
+            let same = folded.len() == key.len()
+                && folded
+                    .bytes()
+                    .zip(key.bytes())
+                    .all(|(f, k)| f == k.to_ascii_lowercase());
+            (!same).then(|| folded.into_boxed_str())
+        };
         LoadedArticle {
-            folded: crate::app::find::fold_fast(&key),
+            folded,
+            folded_title,
             timestamp: article.published_timestamp(),
             article: Arc::new(article),
         }
+    }
+
+    /// True when the folded title-newline-body contains `needle`, which must
+    /// already be folded (`text::fold`); `scratch` is reused between calls so
+    /// a scan over the library allocates once.
+    pub fn contains_folded(
+        &self,
+        needle: &memchr::memmem::Finder<'_>,
+        scratch: &mut Vec<u8>,
+    ) -> bool {
+        if let Some(f) = &self.folded {
+            return needle.find(f.as_bytes()).is_some();
+        }
+        let (title, body) = (self.article.title.as_bytes(), self.article.body.as_bytes());
+        scratch.clear();
+        scratch.reserve(title.len() + body.len() + 1);
+        scratch.extend(title.iter().map(u8::to_ascii_lowercase));
+        scratch.push(b'\n');
+        scratch.extend(body.iter().map(u8::to_ascii_lowercase));
+        needle.find(scratch).is_some()
+    }
+
+    /// Whether a folded copy of the text is kept (see the type's docs).
+    pub fn keeps_folded_copy(&self) -> bool {
+        self.folded.is_some()
     }
 }
 
@@ -159,6 +210,9 @@ pub enum Action {
     ToggleTopEntities,
     /// Entities of loaded articles (by index), from the annotation service.
     EntitiesAnnotated(Vec<(usize, Arc<ArticleEntities>)>),
+    /// Entities of loaded articles with their summaries, merged off the UI
+    /// thread by the annotation service's workers.
+    EntitiesSummarized(Vec<(usize, Arc<ArticleEntities>, Box<ArticleSummary>)>),
     /// Background annotation progress: `done` of `total` articles.
     AnnotationProgress { done: usize, total: usize },
     /// Open the article's URL with the user's opener (`o`).
@@ -185,4 +239,96 @@ pub enum Action {
     FetchedArticles(Vec<LoadedArticle>),
     /// The background fetch ended, with its summary.
     FetchFinished(String),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn loaded(title: &str, body: &str) -> LoadedArticle {
+        LoadedArticle::new(Article {
+            title: title.into(),
+            body: body.into(),
+            ..Article::default()
+        })
+    }
+
+    /// What the search key must behave like: `text::fold` of title, newline, body.
+    fn reference(e: &LoadedArticle, query: &str) -> bool {
+        let key = format!("{}\n{}", e.article.title, e.article.body);
+        crate::text::fold(&key).contains(&crate::text::fold(query))
+    }
+
+    fn contains(e: &LoadedArticle, query: &str) -> bool {
+        let q = crate::text::fold(query);
+        let finder = memchr::memmem::Finder::new(q.as_bytes());
+        e.contains_folded(&finder, &mut Vec::new())
+    }
+
+    #[test]
+    fn text_that_folds_to_its_lowercase_keeps_no_copy_and_still_matches() {
+        let cases = [
+            loaded("Banjir di Jakarta", "Air NAIK lagi."),
+            // Curly quotes, dashes and CJK are unchanged by folding.
+            loaded("“Li Lei” — 李磊", "Dia bergabung dengan ByteDance."),
+        ];
+        for e in &cases {
+            assert!(!e.keeps_folded_copy(), "{}", e.article.title);
+        }
+        for q in [
+            "jakarta",
+            "AIR naik",
+            "ta\nair",
+            "“li lei”",
+            "李磊",
+            "bytedance.",
+            "x",
+        ] {
+            for e in &cases {
+                assert_eq!(
+                    contains(e, q),
+                    reference(e, q),
+                    "{q:?} in {}",
+                    e.article.title
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn accents_and_non_ascii_capitals_keep_a_folded_copy() {
+        let cases = [
+            loaded("Élection à Paris", "Les électeurs votent."),
+            loaded("Ünïcödé", "ÇA VA"),
+            loaded("plain", "combining e\u{301} here"),
+        ];
+        for e in &cases {
+            assert!(e.keeps_folded_copy(), "{}", e.article.title);
+        }
+        for q in [
+            "election",
+            "ÉLECTEURS",
+            "a paris",
+            "unicode",
+            "ca va",
+            "combining e here",
+            "zz",
+        ] {
+            for e in &cases {
+                assert_eq!(
+                    contains(e, q),
+                    reference(e, q),
+                    "{q:?} in {}",
+                    e.article.title
+                );
+            }
+        }
+        assert!(contains(&cases[0], "electeurs"));
+    }
+
+    #[test]
+    fn the_folded_title_sorts_like_the_fold() {
+        let e = loaded("Élection À Paris", "body");
+        assert_eq!(&*e.folded_title, crate::text::fold("Élection À Paris"));
+    }
 }

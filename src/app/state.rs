@@ -125,9 +125,38 @@ pub struct EntityFilter {
     pub label: Label,
     /// Display name, for the list title and status bar.
     pub name: String,
-    /// Label-qualified keys ([`crate::entities::EntityGroup::index_keys`]):
-    /// an article matches when its [`crate::entities::article_keys`] hold any.
-    pub keys: Vec<String>,
+    /// Label-qualified keys ([`crate::entities::EntityGroup::index_keys`])
+    /// as [`KeyIds`]: an article matches when its
+    /// [`crate::entities::article_keys`] hold any.
+    pub keys: Vec<u32>,
+}
+
+/// Small integer ids for entity keys (label-qualified, as
+/// [`crate::entities::index_key`] makes them), so each article stores a few
+/// ids instead of its own copies of the strings.
+#[derive(Debug, Default)]
+pub struct KeyIds {
+    ids: std::collections::HashMap<Box<str>, u32>,
+}
+
+impl KeyIds {
+    /// The id of `key`, giving it the next one if it is new.
+    pub fn id(&mut self, key: &str) -> u32 {
+        if let Some(&i) = self.ids.get(key) {
+            return i;
+        }
+        let i = u32::try_from(self.ids.len()).unwrap_or(u32::MAX);
+        self.ids.insert(key.into(), i);
+        i
+    }
+
+    /// Sorted, de-duplicated ids of `keys`.
+    pub fn ids<S: AsRef<str>>(&mut self, keys: &[S]) -> Box<[u32]> {
+        let mut v: Vec<u32> = keys.iter().map(|k| self.id(k.as_ref())).collect();
+        v.sort_unstable();
+        v.dedup();
+        v.into_boxed_slice()
+    }
 }
 
 impl ListView {
@@ -192,8 +221,10 @@ impl EntityPanel {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ArticleAnnotation {
     pub entities: std::sync::Arc<crate::annotations::ArticleEntities>,
-    /// [`crate::entities::article_keys`]: what entity filters match.
-    pub keys: Vec<String>,
+    /// [`crate::entities::article_keys`] as [`KeyIds`], sorted: what entity
+    /// filters match. Ids, not strings, because the same few thousand keys
+    /// recur across a whole library.
+    pub keys: Box<[u32]>,
     /// The most mentioned entities, most first, for the list's entity line.
     pub top: Vec<(Label, String)>,
 }
@@ -230,4 +261,22 @@ pub struct IndexView {
 pub struct Prompt {
     pub target: Focus,
     pub input: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn key_ids_are_stable_sorted_and_deduplicated() {
+        let mut ids = KeyIds::default();
+        let a = ids.id("PER:li lei");
+        let b = ids.id("ORG:ucsb");
+        assert_ne!(a, b);
+        assert_eq!(ids.id("PER:li lei"), a);
+        let set = ids.ids(&["ORG:ucsb", "PER:li lei", "ORG:ucsb", "LOC:beijing"]);
+        let mut expected = [a, b, ids.id("LOC:beijing")];
+        expected.sort_unstable();
+        assert_eq!(&*set, &expected[..]);
+    }
 }

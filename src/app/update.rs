@@ -215,7 +215,15 @@ impl App {
             }
             Action::EntitiesAnnotated(batch) => {
                 for (i, ents) in batch {
-                    self.absorb_entities(i, ents);
+                    self.absorb_entities(i, ents, None);
+                }
+                if self.overlay == Overlay::EntityIndex {
+                    self.refresh_index_rows();
+                }
+            }
+            Action::EntitiesSummarized(batch) => {
+                for (i, ents, summary) in batch {
+                    self.absorb_entities(i, ents, Some(*summary));
                 }
                 if self.overlay == Overlay::EntityIndex {
                     self.refresh_index_rows();
@@ -250,8 +258,14 @@ impl App {
 
     /// Keeps what the reader needs of article `i`'s entities: merged keys
     /// for filters, top entities for the list, index entries, and the panel's
-    /// groups when it is the open article.
-    fn absorb_entities(&mut self, i: usize, ents: Arc<ArticleEntities>) {
+    /// groups when it is the open article. `summary` is what a worker already
+    /// computed ([`entities::summarize`]); without it, it is computed here.
+    fn absorb_entities(
+        &mut self,
+        i: usize,
+        ents: Arc<ArticleEntities>,
+        summary: Option<entities::ArticleSummary>,
+    ) {
         let Some(entry) = self.entries.get(i) else {
             return;
         };
@@ -259,23 +273,24 @@ impl App {
             return;
         }
         let a = &entry.article;
-        let groups = entities::merge_article(&a.title, &ents.title, &a.body, &ents.body);
-        let keys = entities::article_keys(&groups);
-        let mut by_count: Vec<&entities::EntityGroup> = groups.iter().collect();
-        // Stable: equal counts keep type order (PER, ORG, LOC, MISC).
-        by_count.sort_by_key(|g| std::cmp::Reverse(g.mentions.len()));
-        let top = by_count
-            .iter()
-            .take(TOP_ENTITIES)
-            .map(|g| (g.label, g.name.clone()))
-            .collect();
-        let counted = groups
-            .iter()
-            .map(|g| {
-                let n = u32::try_from(g.mentions.len()).unwrap_or(u32::MAX);
-                (g.label, g.key.clone(), g.name.clone(), n)
-            })
-            .collect();
+        let is_open = self.reader.article == Some(i);
+        // The panel needs the groups themselves; only the open article's are
+        // ever merged on this thread when a summary came with them.
+        let groups = (is_open || summary.is_none())
+            .then(|| entities::merge_article(&a.title, &ents.title, &a.body, &ents.body));
+        let summary = match (summary, &groups) {
+            (Some(s), _) => s,
+            (None, Some(g)) => entities::summarize_groups(g, TOP_ENTITIES),
+            (None, None) => entities::ArticleSummary::default(),
+        };
+        let entities::ArticleSummary {
+            keys,
+            mut top,
+            counted,
+        } = summary;
+        top.truncate(TOP_ENTITIES);
+        top.shrink_to_fit();
+        let keys = self.key_ids.ids(&keys);
         if let Ok(doc) = u32::try_from(i) {
             self.index.add_counted(doc, counted);
         }
@@ -288,7 +303,7 @@ impl App {
             keys,
             top,
         });
-        if self.reader.article == Some(i) {
+        if is_open && let Some(groups) = groups {
             self.set_panel_groups(i, groups);
         }
         // A newly annotated article may now match the entity filter.
@@ -413,16 +428,17 @@ impl App {
             EntityFilter {
                 label: row.label,
                 name: row.name.clone(),
-                keys: vec![entities::index_key(row.label, &row.key)],
+                keys: vec![self.key_ids.id(&entities::index_key(row.label, &row.key))],
             }
         } else {
             let Some(g) = self.panel.selected_group() else {
                 return;
             };
+            let (label, name, keys) = (g.label, g.name.clone(), g.index_keys());
             EntityFilter {
-                label: g.label,
-                name: g.name.clone(),
-                keys: g.index_keys(),
+                label,
+                name,
+                keys: self.key_ids.ids(&keys).into_vec(),
             }
         };
         self.list.entity = Some(filter);
@@ -476,13 +492,13 @@ impl App {
 
     /// Whether article `i` passes the list's filter, query and entity filter.
     fn shown(&self, i: usize) -> bool {
-        let query = crate::text::fold(&self.list.query);
+        let mut query = QueryMatcher::new(&self.list.query);
         shown(
             &self.entries[i],
             self.annotation(i),
             &self.store,
             self.list.filter,
-            &query,
+            &mut query,
             self.list.entity.as_ref(),
         )
     }
@@ -573,9 +589,8 @@ impl App {
             // another letter never re-scans or re-sorts the whole library.
             let keep = self.list.selected_article();
             let entries = &self.entries;
-            self.list
-                .visible
-                .retain(|&i| entries[i].folded.contains(&new));
+            let mut matcher = QueryMatcher::from_folded(&new);
+            self.list.visible.retain(|&i| matcher.matches(&entries[i]));
             self.list.selected = keep
                 .and_then(|k| self.list.visible.iter().position(|&i| i == k))
                 .unwrap_or(0);
@@ -592,7 +607,7 @@ impl App {
     /// was just opened must not vanish from an "unread" list under the reader.
     pub(super) fn refresh_list(&mut self) {
         let keep = self.list.selected_article();
-        let query = crate::text::fold(&self.list.query);
+        let mut query = QueryMatcher::new(&self.list.query);
         let (store, filter, entity) = (&self.store, self.list.filter, self.list.entity.as_ref());
         let mut visible: Vec<usize> = self
             .entries
@@ -600,7 +615,7 @@ impl App {
             .enumerate()
             .filter(|&(i, e)| {
                 let ann = self.annotations.get(i).and_then(Option::as_ref);
-                shown(e, ann, store, filter, &query, entity)
+                shown(e, ann, store, filter, &mut query, entity)
             })
             .map(|(i, _)| i)
             .collect();
@@ -621,7 +636,7 @@ impl App {
     /// rather than a full sort.
     fn merge_into_list(&mut self, first_new: usize) {
         let keep = self.list.selected_article();
-        let query = crate::text::fold(&self.list.query);
+        let mut query = QueryMatcher::new(&self.list.query);
         let (store, filter, sort) = (&self.store, self.list.filter, self.list.sort);
         let entity = self.list.entity.as_ref();
         let entries = &self.entries;
@@ -629,7 +644,7 @@ impl App {
         let mut fresh: Vec<usize> = (first_new..entries.len())
             .filter(|&i| {
                 let ann = annotations.get(i).and_then(Option::as_ref);
-                shown(&entries[i], ann, store, filter, &query, entity)
+                shown(&entries[i], ann, store, filter, &mut query, entity)
             })
             .collect();
         fresh.sort_by(|&a, &b| compare(entries, sort, a, b));
@@ -822,7 +837,7 @@ impl App {
 }
 
 /// Entities shown per article in the list (`t`).
-const TOP_ENTITIES: usize = 3;
+pub(crate) const TOP_ENTITIES: usize = 3;
 
 /// Whether an article passes the list filter, the folded `query` and the
 /// entity filter (an article not yet annotated matches no entity).
@@ -831,7 +846,7 @@ fn shown(
     ann: Option<&ArticleAnnotation>,
     store: &StateStore,
     filter: ListFilter,
-    query: &str,
+    query: &mut QueryMatcher,
     entity: Option<&EntityFilter>,
 ) -> bool {
     let by_state = match filter {
@@ -840,7 +855,7 @@ fn shown(
         ListFilter::Starred => store.is_starred(&e.article.id),
     };
     by_state
-        && (query.is_empty() || e.folded.contains(query))
+        && query.matches(e)
         && entity.is_none_or(|f| {
             ann.is_some_and(|a| f.keys.iter().any(|k| a.keys.binary_search(k).is_ok()))
         })
@@ -860,7 +875,7 @@ fn compare(
         (None, Some(_)) => Ordering::Greater,
         (None, None) => Ordering::Equal,
     };
-    let title = || folded_title(&x.folded).cmp(folded_title(&y.folded));
+    let title = || x.folded_title.cmp(&y.folded_title);
     let primary = match sort {
         SortOrder::Date => newest_first().then_with(title),
         SortOrder::Title => title().then_with(newest_first),
@@ -883,8 +898,33 @@ fn compare(
 }
 
 /// The folded title: the search key up to its first newline.
-fn folded_title(key: &str) -> &str {
-    key.split_once('\n').map_or(key, |(t, _)| t)
+/// The list's search query, folded once, with a reused buffer for
+/// [`LoadedArticle::contains_folded`].
+struct QueryMatcher {
+    /// `None` for an empty query, which matches everything.
+    finder: Option<memchr::memmem::Finder<'static>>,
+    scratch: Vec<u8>,
+}
+
+impl QueryMatcher {
+    fn new(query: &str) -> Self {
+        QueryMatcher::from_folded(&crate::text::fold(query))
+    }
+
+    fn from_folded(folded: &str) -> Self {
+        QueryMatcher {
+            finder: (!folded.is_empty())
+                .then(|| memchr::memmem::Finder::new(folded.as_bytes()).into_owned()),
+            scratch: Vec::new(),
+        }
+    }
+
+    fn matches(&mut self, e: &LoadedArticle) -> bool {
+        match &self.finder {
+            None => true,
+            Some(f) => e.contains_folded(f, &mut self.scratch),
+        }
+    }
 }
 
 #[cfg(test)]
