@@ -58,12 +58,20 @@ pub enum Command {
         /// Model language.
         #[arg(long, value_enum)]
         lang: LangArg,
-        /// Training files (token first column, tag last column).
-        #[arg(long, num_args = 1.., required = true)]
+        /// Training files (token first column, tag last column). A file named
+        /// N times is weighted N times (its sentences are seen N times per epoch).
+        #[arg(long, num_args = 1.., required_unless_present = "aux")]
         train: Vec<PathBuf>,
-        /// Development file scored after each epoch.
-        #[arg(long)]
-        dev: Option<PathBuf>,
+        /// Auxiliary training files annotated to other conventions: they train
+        /// the model together with weights of their own (one set per file,
+        /// not kept in the model) that absorb where their conventions differ
+        /// from the --train files'. Naming a file N times weights it N times.
+        #[arg(long, num_args = 1..)]
+        aux: Vec<PathBuf>,
+        /// Development files scored after each epoch (each on its own, and
+        /// their mean F1).
+        #[arg(long, num_args = 1..)]
+        dev: Vec<PathBuf>,
         /// Where to write the model.
         #[arg(long)]
         out: PathBuf,
@@ -73,6 +81,17 @@ pub enum Command {
         /// Random seed for shuffling (training is deterministic for a seed).
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// Perceptrons per stage, differing in shuffling seed, whose weights
+        /// are averaged (a small ensemble; trained in parallel).
+        #[arg(long, default_value_t = 1)]
+        bags: usize,
+        /// log2 of the number of hashed feature buckets.
+        #[arg(long, default_value_t = 18, value_parser = clap::value_parser!(u32).range(8..=24))]
+        bits: u32,
+        /// Keep the stage-2 epoch with the best mean PER/ORG/LOC F1 over the
+        /// --dev files instead of the last epoch (with --bags 1).
+        #[arg(long)]
+        select_epoch: bool,
     },
     /// Score the embedded model on a CoNLL-style column file, as conlleval does.
     Eval {
@@ -81,6 +100,9 @@ pub enum Command {
         lang: LangArg,
         /// Column file to score.
         file: PathBuf,
+        /// Score this model file instead of the embedded one.
+        #[arg(long)]
+        model: Option<PathBuf>,
         /// Write `token<TAB>gold<TAB>predicted` lines here.
         #[arg(long)]
         predictions: Option<PathBuf>,
@@ -261,16 +283,36 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
         Some(Command::Train {
             lang,
             train,
+            aux,
             dev,
             out,
             epochs,
             seed,
-        }) => crate::commands::train::run(lang.into(), &train, dev.as_deref(), &out, epochs, seed),
+            bags,
+            bits,
+            select_epoch,
+        }) => crate::commands::train::run(
+            lang.into(),
+            &train,
+            &aux,
+            &dev,
+            &out,
+            crate::commands::train::Settings {
+                epochs,
+                seed,
+                bags,
+                bits,
+                select_epoch,
+            },
+        ),
         Some(Command::Eval {
             lang,
             file,
+            model,
             predictions,
-        }) => crate::commands::eval::run(lang.into(), &file, predictions.as_deref()),
+        }) => {
+            crate::commands::eval::run(lang.into(), &file, model.as_deref(), predictions.as_deref())
+        }
         Some(Command::Config { default }) => shell::config(default, config.as_deref()),
         Some(Command::Completions { shell: sh }) => shell::completions(sh),
         Some(Command::Man) => shell::man(),

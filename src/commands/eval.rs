@@ -22,17 +22,40 @@ pub fn predict(model: &Model, corpus: &Corpus) -> (Vec<Vec<Tag>>, Vec<Vec<Tag>>)
 
 /// Scores the embedded `lang` model on a column file.
 pub fn evaluate(lang: Lang, file: &Path) -> Result<(Corpus, Vec<Vec<Tag>>, Report), Error> {
-    let corpus = conll::read_file(file).map_err(|e| Error::Usage(e.to_string()))?;
     let model = model::embedded(lang)
         .map_err(|e| Error::Other(format!("embedded {} model: {e}", lang.code())))?;
+    evaluate_model(model, file)
+}
+
+/// Reads a model file (as `sorot train` writes it).
+pub fn load_model(path: &Path) -> Result<Model, Error> {
+    let bytes =
+        std::fs::read(path).map_err(|e| Error::io(format!("reading {}", path.display()), e))?;
+    Model::from_bytes(&bytes).map_err(|e| Error::Usage(format!("{}: {e}", path.display())))
+}
+
+/// Scores `model` on a column file.
+pub fn evaluate_model(
+    model: &Model,
+    file: &Path,
+) -> Result<(Corpus, Vec<Vec<Tag>>, Report), Error> {
+    let corpus = conll::read_file(file).map_err(|e| Error::Usage(e.to_string()))?;
     let (gold, pred) = predict(model, &corpus);
     let report = crate::ner::train::score(&gold, &pred);
     Ok((corpus, pred, report))
 }
 
-/// Runs `sorot eval`.
-pub fn run(lang: Lang, file: &Path, predictions: Option<&Path>) -> Result<ExitCode, Error> {
-    let (corpus, pred, report) = evaluate(lang, file)?;
+/// Runs `sorot eval` (on the model file `model`, else the embedded one).
+pub fn run(
+    lang: Lang,
+    file: &Path,
+    model: Option<&Path>,
+    predictions: Option<&Path>,
+) -> Result<ExitCode, Error> {
+    let (corpus, pred, report) = match model {
+        Some(m) => evaluate_model(&load_model(m)?, file)?,
+        None => evaluate(lang, file)?,
+    };
     if let Some(out) = predictions {
         let f = std::fs::File::create(out)
             .map_err(|e| Error::io(format!("creating {}", out.display()), e))?;
@@ -48,7 +71,11 @@ pub fn run(lang: Lang, file: &Path, predictions: Option<&Path>) -> Result<ExitCo
     }
     let mut out = std::io::stdout().lock();
     let ctx = |e| Error::io("writing to stdout", e);
-    writeln!(out, "{}: {} model", file.display(), lang.code()).map_err(ctx)?;
+    let which = model.map_or_else(
+        || format!("{} model", lang.code()),
+        |m| m.display().to_string(),
+    );
+    writeln!(out, "{}: {which}", file.display()).map_err(ctx)?;
     write!(out, "{report}").map_err(ctx)?;
     let ppl = report.micro_over(&["PER", "ORG", "LOC"]);
     writeln!(

@@ -385,11 +385,45 @@ impl Extractor<'_> {
         }
     }
 
+    /// [`Extractor::extract`], keeping only the templates `keep` accepts.
+    pub fn extract_if(
+        &self,
+        buf: &Buffers,
+        doc: Option<&[DocInfo]>,
+        keep: impl Fn(u64) -> bool + Copy,
+        out: &mut SentFeats,
+    ) {
+        out.clear();
+        let s = buf.sentence(0..buf.info.len());
+        let caps_line = s.caps_line();
+        out.offs.push(0);
+        for i in 0..s.len() {
+            self.local_feats_if(&s, i, caps_line, keep, &mut out.feats);
+            if let Some(d) = doc {
+                self.doc_feats_if(&s, i, d, keep, &mut out.feats);
+            }
+            out.offs.push(out.feats.len() as u32);
+        }
+    }
+
     /// The local (first-stage) features of token `i` of `s`, appended to
     /// `out`. The second stage uses these same buckets plus
     /// [`Extractor::doc_feats`], which is what lets the tagger compute them
     /// once for both stages.
     pub fn local_feats(&self, s: &Sent<'_>, i: usize, caps_line: bool, out: &mut Vec<u32>) {
+        self.local_feats_if(s, i, caps_line, |_| true, out);
+    }
+
+    /// [`Extractor::local_feats`], keeping only the templates `keep` accepts.
+    #[inline(always)]
+    pub fn local_feats_if(
+        &self,
+        s: &Sent<'_>,
+        i: usize,
+        caps_line: bool,
+        keep: impl Fn(u64) -> bool,
+        out: &mut Vec<u32>,
+    ) {
         let shift = 64 - self.bits;
         let info = s.info;
         let n = info.len();
@@ -411,109 +445,130 @@ impl Extractor<'_> {
                 s.gaz[j as usize]
             }
         };
-        let mut push = |h: u64| out.push((fmix(h) >> shift) as u32);
+        let mut put = |tpl: u64, x: u64| {
+            if keep(tpl) {
+                out.push((fmix(f(tpl, x)) >> shift) as u32);
+            }
+        };
         let ii = i as isize;
         let t = &info[i];
         let (p1, p2, n1, n2) = (at(ii - 1), at(ii - 2), at(ii + 1), at(ii + 2));
-        push(f(1, 0));
-        push(f(2, t.word));
-        push(f(3, t.lower));
-        push(f(4, t.shape));
-        push(f(5, t.short));
+        put(1, 0);
+        put(2, t.word);
+        put(3, t.lower);
+        put(4, t.shape);
+        put(5, t.short);
         for k in 0..4 {
             if t.pre[k] != 0 {
-                push(f(6 + k as u64, t.pre[k]));
+                put(6 + k as u64, t.pre[k]);
             }
             if t.suf[k] != 0 {
-                push(f(10 + k as u64, t.suf[k]));
+                put(10 + k as u64, t.suf[k]);
             }
         }
-        push(f(14, p1.lower));
-        push(f(15, n1.lower));
-        push(f(16, p2.lower));
-        push(f(17, n2.lower));
-        push(f(18, p1.short));
-        push(f(19, n1.short));
-        push(f(20, p2.short));
-        push(f(21, n2.short));
-        push(f(22, mix(p1.lower, t.lower)));
-        push(f(23, mix(t.lower, n1.lower)));
-        push(f(24, mix(mix(p1.short, t.short), n1.short)));
-        push(f(46, at(ii - 3).lower));
-        push(f(47, at(ii + 3).lower));
-        push(f(48, mix(p2.lower, p1.lower)));
-        push(f(49, mix(n1.lower, n2.lower)));
-        push(f(25, mix(p1.word, t.short)));
-        push(f(26, mix(t.short, n1.word)));
+        put(14, p1.lower);
+        put(15, n1.lower);
+        put(16, p2.lower);
+        put(17, n2.lower);
+        put(18, p1.short);
+        put(19, n1.short);
+        put(20, p2.short);
+        put(21, n2.short);
+        put(22, mix(p1.lower, t.lower));
+        put(23, mix(t.lower, n1.lower));
+        put(24, mix(mix(p1.short, t.short), n1.short));
+        put(46, at(ii - 3).lower);
+        put(47, at(ii + 3).lower);
+        put(48, mix(p2.lower, p1.lower));
+        put(49, mix(n1.lower, n2.lower));
+        put(25, mix(p1.word, t.short));
+        put(26, mix(t.short, n1.word));
         if i == 0 {
-            push(f(27, t.short));
-            push(f(28, t.lower));
+            put(27, t.short);
+            put(28, t.lower);
         }
         if caps_line {
-            push(f(29, t.lower));
-            push(f(30, t.short));
+            put(29, t.lower);
+            put(30, t.short);
         }
         let capbit = (t.flags & F_INIT_UPPER) as u64;
         let g = s.gaz[i];
         for b in 0..8 {
             if g & (1 << b) != 0 {
-                push(f(31, b * 2 + capbit));
+                put(31, b * 2 + capbit);
             }
         }
         if g != 0 {
-            push(f(32, g as u64 * 2 + capbit));
+            put(32, g as u64 * 2 + capbit);
         }
-        push(f(33, mix(gz(ii - 1) as u64, gz(ii + 1) as u64)));
+        put(33, mix(gz(ii - 1) as u64, gz(ii + 1) as u64));
         if t.cue != 0 {
-            push(f(34, t.cue as u64 * 2 + capbit));
+            put(34, t.cue as u64 * 2 + capbit);
         }
         let around = mix(
             mix(p1.cue as u64, p2.cue as u64),
             mix(n1.cue as u64, n2.cue as u64),
         );
         if around != mix(mix(0, 0), mix(0, 0)) {
-            push(f(35, mix(around, capbit)));
+            put(35, mix(around, capbit));
         }
         // An organisation cue within the next three tokens, for
         // capitalised tokens ("ByteDance AI Labs", "Baidu Research").
         if capbit != 0 {
             let org_ahead = (1..=3).any(|d| at(ii + d).cue & CUE_ORG != 0);
             if org_ahead {
-                push(f(36, 1));
+                put(36, 1);
             }
         }
         let wt = s.word_types[i];
         for b in 0..4 {
             if wt & (1 << b) != 0 {
-                push(f(37, b * 2 + capbit));
+                put(37, b * 2 + capbit);
             }
         }
         let cc = s.casing[i] as u64;
-        push(f(38, cc * 4 + capbit * 2 + (i == 0) as u64));
-        push(f(39, mix(cc * 2 + capbit, mix(wt as u64, g as u64))));
+        put(38, cc * 4 + capbit * 2 + (i == 0) as u64);
+        put(39, mix(cc * 2 + capbit, mix(wt as u64, g as u64)));
     }
 
     /// The document-level (second-stage) features of token `i` of `s`, from
     /// the first stage's tags over the whole document (`d`, per token of
     /// `s`), appended to `out`.
     pub fn doc_feats(&self, s: &Sent<'_>, i: usize, d: &[DocInfo], out: &mut Vec<u32>) {
+        self.doc_feats_if(s, i, d, |_| true, out);
+    }
+
+    /// [`Extractor::doc_feats`], keeping only the templates `keep` accepts.
+    #[inline(always)]
+    pub fn doc_feats_if(
+        &self,
+        s: &Sent<'_>,
+        i: usize,
+        d: &[DocInfo],
+        keep: impl Fn(u64) -> bool,
+        out: &mut Vec<u32>,
+    ) {
         let shift = 64 - self.bits;
         let n = s.len();
         let t = &s.info[i];
         let capbit = (t.flags & F_INIT_UPPER) as u64;
-        let mut push = |h: u64| out.push((fmix(h) >> shift) as u32);
+        let mut put = |tpl: u64, x: u64| {
+            if keep(tpl) {
+                out.push((fmix(f(tpl, x)) >> shift) as u32);
+            }
+        };
         let di = d[i];
         let dp = if i > 0 { d[i - 1].tag } else { 255 };
         let dn = if i + 1 < n { d[i + 1].tag } else { 254 };
-        push(f(40, di.tag as u64));
-        push(f(41, mix(dp as u64, di.tag as u64)));
-        push(f(42, mix(di.tag as u64, dn as u64)));
-        push(f(43, di.elsewhere as u64 * 2 + capbit));
-        push(f(44, mix(di.majority as u64, di.tag as u64)));
-        push(f(
+        put(40, di.tag as u64);
+        put(41, mix(dp as u64, di.tag as u64));
+        put(42, mix(di.tag as u64, dn as u64));
+        put(43, di.elsewhere as u64 * 2 + capbit);
+        put(44, mix(di.majority as u64, di.tag as u64));
+        put(
             45,
             (di.cap_elsewhere as u64) * 4 + capbit * 2 + (i == 0) as u64,
-        ));
+        );
     }
 }
 

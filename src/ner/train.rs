@@ -33,6 +33,8 @@ pub struct Options {
     pub stages: usize,
     /// Perceptrons (differing in shuffling seed) averaged per stage.
     pub bags: usize,
+    /// Keep the stage-2 epoch with the best mean dev F1 (one bag only).
+    pub select_epoch: bool,
 }
 
 impl Default for Options {
@@ -45,6 +47,7 @@ impl Default for Options {
             folds: 10,
             stages: 2,
             bags: 1,
+            select_epoch: false,
         }
     }
 }
@@ -70,31 +73,57 @@ impl Rng {
     }
 }
 
+/// Feature templates (see `features.rs`) the auxiliary corpora's own
+/// weights see in stage 1: the bias, the word, and its gazetteer matches
+/// and name-word types. Measured on both Indonesian dev sets: fewer
+/// templates leave the target convention blurred, more take too much of
+/// what the auxiliary corpus teaches away from the shared weights.
+const AUX_TEMPLATES_1: [u64; 6] = [1, 2, 3, 31, 32, 37];
+/// Stage 2: the gazetteer matches, name-word types, and the document
+/// features of the first stage's tag.
+const AUX_TEMPLATES_2: [u64; 6] = [31, 32, 37, 40, 43, 44];
+
 /// A training sentence: features and gold tag indices.
 struct Example {
     feats: SentFeats,
+    /// The features the auxiliary weights see (empty for domain 0).
+    aux_feats: SentFeats,
     gold: Vec<usize>,
+    /// 0: the target convention; k > 0: auxiliary corpus k, which also
+    /// trains weights of its own (see [`Perceptron::aux`]).
+    domain: u8,
 }
 
 /// The perceptron's weights with lazy averaging: the average is
 /// `w - u / c`, where `u` accumulates each update times its time step.
+///
+/// Auxiliary corpora (annotated to other conventions) also get weights of
+/// their own, `aux`, over the same features: while training on such a
+/// corpus the tagger scores with `w + aux[k]` and updates both, so `aux[k]`
+/// soaks up where that corpus's conventions differ and `w` keeps what the
+/// corpora share ("frustratingly easy" domain adaptation). Only `w` is
+/// kept in the model. The auxiliary weights see only a few templates
+/// ([`AUX_TEMPLATES_1`], [`AUX_TEMPLATES_2`]), so that the shared weights
+/// still learn most of what the auxiliary corpus teaches.
 struct Perceptron {
     nt: usize,
     w: Vec<i32>,
     u: Vec<i64>,
     tw: Vec<i32>,
     tu: Vec<i64>,
+    aux: Vec<Vec<i32>>,
     c: i64,
 }
 
 impl Perceptron {
-    fn new(bits: u32, nt: usize) -> Perceptron {
+    fn new(bits: u32, nt: usize, aux: usize) -> Perceptron {
         Perceptron {
             nt,
             w: vec![0; (1 << bits) * nt],
             u: vec![0; (1 << bits) * nt],
             tw: vec![0; (nt + 1) * nt],
             tu: vec![0; (nt + 1) * nt],
+            aux: vec![vec![0; (1 << bits) * nt]; aux],
             c: 1,
         }
     }
@@ -102,6 +131,7 @@ impl Perceptron {
     fn decode(&self, ex: &Example, cons: &Constraints, sc: &mut Scratch, out: &mut Vec<usize>) {
         let nt = self.nt;
         let mut emit = vec![0f32; ex.gold.len() * nt];
+        let aux = (ex.domain as usize).checked_sub(1).map(|k| &self.aux[k]);
         for i in 0..ex.gold.len() {
             let e = &mut emit[i * nt..(i + 1) * nt];
             for &b in ex.feats.token(i) {
@@ -110,17 +140,31 @@ impl Perceptron {
                     *x += w as f32;
                 }
             }
+            if let Some(a) = aux {
+                for &b in ex.aux_feats.token(i) {
+                    let row = &a[b as usize * nt..b as usize * nt + nt];
+                    for (x, &w) in e.iter_mut().zip(row) {
+                        *x += w as f32;
+                    }
+                }
+            }
         }
         let trans: Vec<f32> = self.tw.iter().map(|&t| t as f32).collect();
         decode::viterbi(&emit, &trans, cons, sc, out);
     }
 
-    fn add(&mut self, feats: &[u32], tag: usize, d: i32) {
+    fn add(&mut self, ex: &Example, i: usize, tag: usize, d: i32) {
         let nt = self.nt;
-        for &b in feats {
+        for &b in ex.feats.token(i) {
             let k = b as usize * nt + tag;
             self.w[k] += d;
             self.u[k] += self.c * d as i64;
+        }
+        if let Some(k) = (ex.domain as usize).checked_sub(1) {
+            let a = &mut self.aux[k];
+            for &b in ex.aux_feats.token(i) {
+                a[b as usize * nt + tag] += d;
+            }
         }
     }
 
@@ -135,8 +179,8 @@ impl Perceptron {
         if g.as_slice() != pred {
             for i in 0..g.len() {
                 if g[i] != pred[i] {
-                    self.add(ex.feats.token(i), g[i], 1);
-                    self.add(ex.feats.token(i), pred[i], -1);
+                    self.add(ex, i, g[i], 1);
+                    self.add(ex, i, pred[i], -1);
                 }
                 let gp = if i > 0 { Some(g[i - 1]) } else { None };
                 let pp = if i > 0 { Some(pred[i - 1]) } else { None };
@@ -157,7 +201,8 @@ impl Perceptron {
                 .map(|(&w, &u)| (w as f64 - u as f64 / c) as f32)
                 .collect()
         };
-        (avg(&self.w, &self.u), avg(&self.tw, &self.tu))
+        let w = avg(&self.w, &self.u);
+        (w, avg(&self.tw, &self.tu))
     }
 
     fn averaged(&self) -> Stage {
@@ -176,7 +221,12 @@ fn train_stage(
     seed: u64,
     mut after_epoch: impl FnMut(usize, &Perceptron),
 ) -> Perceptron {
-    let mut p = Perceptron::new(bits, cons.nt);
+    let aux = examples
+        .iter()
+        .map(|e| e.domain as usize)
+        .max()
+        .unwrap_or(0);
+    let mut p = Perceptron::new(bits, cons.nt, aux);
     let mut order: Vec<usize> = (0..examples.len()).collect();
     let mut rng = Rng::new(seed);
     let mut sc = Scratch::default();
@@ -381,13 +431,52 @@ fn prepare_doc(ex: &Extractor, doc: &Document) -> Prepared {
     p
 }
 
-/// Trains a model. `log` receives progress lines (per-epoch dev scores).
+/// Trains a model. `dev` are development sets scored after every epoch
+/// (each, and their mean); `log` receives progress lines.
 pub fn train(
     docs: &[Document],
-    dev: &[Document],
+    dev: &[Vec<Document>],
     opts: &Options,
     log: &mut dyn FnMut(&str),
 ) -> Model {
+    train_weighted(docs, &[], dev, opts, log)
+}
+
+/// How a training document is used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DocUse {
+    /// Times the document is seen per epoch (a corpus weight).
+    pub copies: usize,
+    /// 0 for the target annotation convention; k > 0 for auxiliary corpus
+    /// k, whose own weights absorb where its convention differs (see
+    /// [`Perceptron`]).
+    pub domain: u8,
+}
+
+impl Default for DocUse {
+    fn default() -> Self {
+        DocUse {
+            copies: 1,
+            domain: 0,
+        }
+    }
+}
+
+/// Like [`train`], but document `k` is used as `uses[k]` says (missing
+/// entries: once, target convention). The copies of a document share its
+/// jackknife fold, so no copy learns from another's gazetteer entries or
+/// first-stage tags.
+pub fn train_weighted(
+    docs: &[Document],
+    uses: &[DocUse],
+    dev: &[Vec<Document>],
+    opts: &Options,
+    log: &mut dyn FnMut(&str),
+) -> Model {
+    let use_of = |k: usize| uses.get(k).copied().unwrap_or_default();
+    let copies_of = |k: usize| use_of(k).copies;
+    let aux_keep = |tpl: u64| AUX_TEMPLATES_1.contains(&tpl);
+    let aux_keep2 = |tpl: u64| AUX_TEMPLATES_2.contains(&tpl);
     let labels = labels_in(docs);
     let tagset = TagSet::new(opts.scheme, &labels);
     let cons = Constraints::new(&tagset);
@@ -425,25 +514,58 @@ pub fn train(
             ex.prepare(&s.tokens, &mut buf);
             let mut f = SentFeats::default();
             ex.extract(&buf, None, &mut f);
+            let mut af = SentFeats::default();
+            if use_of(k).domain > 0 {
+                ex.extract_if(&buf, None, aux_keep, &mut af);
+            }
             ex1.push(Example {
                 feats: f,
+                aux_feats: af,
                 gold: tagset.encode(&s.tags),
+                domain: use_of(k).domain,
             });
             ex1_doc.push(k);
         }
         prepared.push(prepare_doc(&ex, d));
     }
 
-    let eval = |model: &Model| -> String {
-        if dev.is_empty() {
-            return String::new();
+    // A progress line and the mean PER/ORG/LOC micro F1 over the dev sets.
+    let eval = |model: &Model| -> (String, f64) {
+        let reports: Vec<Report> = dev
+            .iter()
+            .map(|d| {
+                let (g, p) = predict_corpus(model, d);
+                score(&g, &p)
+            })
+            .collect();
+        let f1s: Vec<f64> = reports
+            .iter()
+            .map(|r| r.micro_over(&["PER", "ORG", "LOC"]).f1)
+            .collect();
+        let mean = f1s.iter().sum::<f64>() / f1s.len().max(1) as f64;
+        if let [r] = &reports[..] {
+            return (summary(r), mean);
         }
-        let (g, p) = predict_corpus(model, dev);
-        summary(&score(&g, &p))
+        let each: Vec<String> = f1s.iter().map(|f| format!("{f:.2}")).collect();
+        let line = format!("PER/ORG/LOC micro F1 {} (mean {mean:.2})", each.join(" / "));
+        (line, mean)
+    };
+    // Each document's examples, repeated per its copies.
+    let repeat = |ex_doc: &[usize], keep: &dyn Fn(usize) -> bool| -> Vec<usize> {
+        let mut idx = Vec::new();
+        for (i, &k) in ex_doc.iter().enumerate() {
+            if keep(k) {
+                idx.extend(std::iter::repeat_n(i, copies_of(k)));
+            }
+        }
+        idx
     };
 
     log("stage 1 (local features)");
-    let refs1: Vec<&Example> = ex1.iter().collect();
+    let refs1: Vec<&Example> = repeat(&ex1_doc, &|_| true)
+        .into_iter()
+        .map(|i| &ex1[i])
+        .collect();
     let stage1 = train_bagged(
         &refs1,
         opts.bits,
@@ -459,7 +581,7 @@ pub fn train(
                     full_gaz.clone(),
                     vec![p.averaged()],
                 );
-                log(&format!("  epoch {e:2}: dev {}", eval(&m)));
+                log(&format!("  epoch {e:2}: dev {}", eval(&m).0));
             }
         },
     );
@@ -477,13 +599,11 @@ pub fn train(
         let handles: Vec<_> = (0..threads)
             .map(|t| {
                 let (ex1, ex1_doc, cons, tagset) = (&ex1, &ex1_doc, &cons, &tagset);
-                let fold_gaz = &fold_gaz;
+                let (fold_gaz, repeat) = (&fold_gaz, &repeat);
                 s.spawn(move || {
                     let mut res = Vec::new();
                     for k in (t..folds).step_by(threads) {
-                        let train_idx: Vec<usize> = (0..ex1.len())
-                            .filter(|&i| ex1_doc[i] % folds != k)
-                            .collect();
+                        let train_idx = repeat(ex1_doc, &|d| d % folds != k);
                         let subset: Vec<&Example> = train_idx.iter().map(|&i| &ex1[i]).collect();
                         let st = train_stage(
                             &subset,
@@ -522,6 +642,7 @@ pub fn train(
     }
 
     let mut ex2: Vec<Example> = Vec::with_capacity(ex1.len());
+    let mut ex2_doc: Vec<usize> = Vec::with_capacity(ex1.len());
     for (k, d) in docs.iter().enumerate() {
         let ex = Extractor {
             bits: opts.bits,
@@ -535,17 +656,30 @@ pub fn train(
             ex.prepare(&s.tokens, &mut buf);
             let mut f = SentFeats::default();
             ex.extract(&buf, Some(&infos[si]), &mut f);
+            let mut af = SentFeats::default();
+            if use_of(k).domain > 0 {
+                ex.extract_if(&buf, Some(&infos[si]), aux_keep2, &mut af);
+            }
             ex2.push(Example {
                 feats: f,
+                aux_feats: af,
                 gold: tagset.encode(&s.tags),
+                domain: use_of(k).domain,
             });
+            ex2_doc.push(k);
         }
     }
     drop(refs1);
     drop(ex1);
-    let refs2: Vec<&Example> = ex2.iter().collect();
+    let refs2: Vec<&Example> = repeat(&ex2_doc, &|_| true)
+        .into_iter()
+        .map(|i| &ex2[i])
+        .collect();
 
     log("stage 2 (local + document features)");
+    // With dev sets and `select_epoch`, the stage-2 epoch with the best mean
+    // dev F1 (the earliest on a tie) is kept instead of the last one.
+    let mut best: Option<(f64, usize, Stage)> = None;
     let stage2 = train_bagged(
         &refs2,
         opts.bits,
@@ -561,10 +695,21 @@ pub fn train(
                     full_gaz.clone(),
                     vec![stage1.clone(), p.averaged()],
                 );
-                log(&format!("  epoch {e:2}: dev {}", eval(&m)));
+                let (line, mean) = eval(&m);
+                log(&format!("  epoch {e:2}: dev {line}"));
+                if opts.select_epoch && opts.bags <= 1 && best.as_ref().is_none_or(|b| mean > b.0) {
+                    best = Some((mean, e, p.averaged()));
+                }
             }
         },
     );
+    let stage2 = match best {
+        Some((mean, e, st)) => {
+            log(&format!("kept stage-2 epoch {e} (mean dev F1 {mean:.2})"));
+            st
+        }
+        None => stage2,
+    };
     Model::new(tagset, opts.bits, full_gaz, vec![stage1, stage2])
 }
 
@@ -598,5 +743,25 @@ mod tests {
         assert_eq!(tags[0][3], Tag::B(Label::Loc));
         let m2 = train(&c.documents, &[], &opts, &mut |_| {});
         assert_eq!(m.to_bytes(), m2.to_bytes(), "same seed, same model");
+        // Plain uses are the unweighted model.
+        let plain = vec![DocUse::default(); c.documents.len()];
+        let m3 = train_weighted(&c.documents, &plain, &[], &opts, &mut |_| {});
+        assert_eq!(m.to_bytes(), m3.to_bytes());
+        // An auxiliary half, weighted twice, still learns and is deterministic.
+        let uses: Vec<DocUse> = (0..c.documents.len())
+            .map(|k| DocUse {
+                copies: 1 + k % 2,
+                domain: (k % 2) as u8,
+            })
+            .collect();
+        let dev = vec![c.documents.clone()];
+        let opts = Options {
+            select_epoch: true,
+            ..opts
+        };
+        let a = train_weighted(&c.documents, &uses, &dev, &opts, &mut |_| {});
+        let b = train_weighted(&c.documents, &uses, &dev, &opts, &mut |_| {});
+        assert_eq!(a.to_bytes(), b.to_bytes());
+        assert_eq!(a.tag_document(&[&toks[..]])[0][3], Tag::B(Label::Loc));
     }
 }
