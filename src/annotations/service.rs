@@ -277,6 +277,19 @@ impl Shared {
         (entities, false)
     }
 
+    /// Runs a merging callback for `article`; if it panics, warns once and
+    /// gives the empty result, so one odd article never stops a worker.
+    fn merge_or_warn<T: Default>(&self, article: &Article, merge: impl FnOnce() -> T) -> T {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(merge)).unwrap_or_else(|_| {
+            self.send(Update::Warning(format!(
+                "{}: entity merging failed on \"{}\"; its entities are left out of the index",
+                article.path.display(),
+                article.title
+            )));
+            T::default()
+        })
+    }
+
     fn worker(&self) {
         {
             let mut slot = lock(&self.cache);
@@ -303,31 +316,12 @@ impl Shared {
             let (entities, cached) = self.entities_for(&job.article);
             // Keys are computed here, in parallel; only the cheap merge into
             // the index is serialised.
-            let mentions = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                (self.mentions)(&job.article, &entities)
-            }))
-            .unwrap_or_else(|_| {
-                self.send(Update::Warning(format!(
-                    "{}: entity merging failed on \"{}\"; its entities are left out of the index",
-                    job.article.path.display(),
-                    job.article.title
-                )));
-                Vec::new()
-            });
-            let summary = self.summarize.as_ref().map(|f| {
-                let s = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                    f(&job.article, &entities)
-                }))
-                .unwrap_or_else(|_| {
-                    self.send(Update::Warning(format!(
-                        "{}: entity merging failed on \"{}\"; its entities are left out of the index",
-                        job.article.path.display(),
-                        job.article.title
-                    )));
-                    ArticleSummary::default()
-                });
-                Box::new(s)
-            });
+            let mentions =
+                self.merge_or_warn(&job.article, || (self.mentions)(&job.article, &entities));
+            let summary = self
+                .summarize
+                .as_ref()
+                .map(|f| Box::new(self.merge_or_warn(&job.article, || f(&job.article, &entities))));
             {
                 let mut index = self.index.write().unwrap_or_else(PoisonError::into_inner);
                 let mut applied = lock(&self.applied);

@@ -259,6 +259,18 @@ mod tests {
         crate::text::fold(&key).contains(&crate::text::fold(query))
     }
 
+    /// The search key and the reference agree on `q` for every case.
+    fn agree(cases: &[LoadedArticle], q: &str) {
+        for e in cases {
+            assert_eq!(
+                contains(e, q),
+                reference(e, q),
+                "{q:?} in {}",
+                e.article.title
+            );
+        }
+    }
+
     fn contains(e: &LoadedArticle, query: &str) -> bool {
         let q = crate::text::fold(query);
         let finder = memchr::memmem::Finder::new(q.as_bytes());
@@ -284,14 +296,7 @@ mod tests {
             "bytedance.",
             "x",
         ] {
-            for e in &cases {
-                assert_eq!(
-                    contains(e, q),
-                    reference(e, q),
-                    "{q:?} in {}",
-                    e.article.title
-                );
-            }
+            agree(&cases, q);
         }
     }
 
@@ -314,14 +319,7 @@ mod tests {
             "combining e here",
             "zz",
         ] {
-            for e in &cases {
-                assert_eq!(
-                    contains(e, q),
-                    reference(e, q),
-                    "{q:?} in {}",
-                    e.article.title
-                );
-            }
+            agree(&cases, q);
         }
         assert!(contains(&cases[0], "electeurs"));
     }

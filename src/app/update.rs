@@ -278,18 +278,9 @@ impl App {
         // ever merged on this thread when a summary came with them.
         let groups = (is_open || summary.is_none())
             .then(|| entities::merge_article(&a.title, &ents.title, &a.body, &ents.body));
-        let summary = match (summary, &groups) {
-            (Some(s), _) => s,
-            (None, Some(g)) => entities::summarize_groups(g, TOP_ENTITIES),
-            (None, None) => entities::ArticleSummary::default(),
-        };
-        let entities::ArticleSummary {
-            keys,
-            mut top,
-            counted,
-        } = summary;
-        top.truncate(TOP_ENTITIES);
-        top.shrink_to_fit();
+        let entities::ArticleSummary { keys, top, counted } = summary.unwrap_or_else(|| {
+            entities::summarize_groups(groups.as_deref().unwrap_or_default(), TOP_ENTITIES)
+        });
         let keys = self.key_ids.ids(&keys);
         if let Ok(doc) = u32::try_from(i) {
             self.index.add_counted(doc, counted);

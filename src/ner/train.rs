@@ -201,8 +201,7 @@ impl Perceptron {
                 .map(|(&w, &u)| (w as f64 - u as f64 / c) as f32)
                 .collect()
         };
-        let w = avg(&self.w, &self.u);
-        (w, avg(&self.tw, &self.tu))
+        (avg(&self.w, &self.u), avg(&self.tw, &self.tu))
     }
 
     fn averaged(&self) -> Stage {
