@@ -627,6 +627,12 @@ impl App {
     /// rather than a full sort.
     fn merge_into_list(&mut self, first_new: usize) {
         let keep = self.list.selected_article();
+        // Articles arrive in whatever order the loader threads finish. A
+        // selection still at the top (nobody moved it, or `g` put it there)
+        // follows the top, so the list starts at its first article however
+        // loading raced; one the user moved, or the article open in the
+        // reader, keeps its article.
+        let follow_top = self.list.selected == 0 && keep.is_some() && keep != self.reader.article;
         let mut query = QueryMatcher::new(&self.list.query);
         let (store, filter, sort) = (&self.store, self.list.filter, self.list.sort);
         let entity = self.list.entity.as_ref();
@@ -655,6 +661,7 @@ impl App {
         merged.extend_from_slice(&fresh[j..]);
         self.list.visible = merged;
         self.list.selected = keep
+            .filter(|_| !follow_top)
             .and_then(|k| self.list.visible.iter().position(|&i| i == k))
             .unwrap_or(0);
         self.keep_selection_visible();
@@ -1222,30 +1229,59 @@ mod tests {
     }
 
     #[test]
-    fn loading_in_batches_keeps_the_selection() {
+    fn loading_in_batches_keeps_a_moved_selection() {
         let mut app = App::new(StateStore::in_memory());
         app.update(Action::Resize(80, 24));
         assert!(app.is_loading());
-        app.update(Action::ArticlesLoaded(vec![LoadedArticle::new(art(
-            "1",
-            "Old",
-            Some("2020-01-01"),
-            None,
-            "",
-        ))]));
+        let dated = |id: &str, title: &str, date: &str| {
+            LoadedArticle::new(art(id, title, Some(date), None, ""))
+        };
+        app.update(Action::ArticlesLoaded(vec![
+            dated("1", "Old", "2020-01-01"),
+            dated("2", "Older", "2019-01-01"),
+        ]));
         app.update(Action::SelectNext);
         let sel = app.list().selected_article();
-        app.update(Action::ArticlesLoaded(vec![LoadedArticle::new(art(
-            "2",
+        app.update(Action::ArticlesLoaded(vec![dated(
+            "3",
             "New",
-            Some("2025-01-01"),
-            None,
-            "",
-        ))]));
+            "2025-01-01",
+        )]));
         assert_eq!(app.list().selected_article(), sel);
-        assert_eq!(app.list().selected, 1);
+        assert_eq!(app.list().selected, 2);
         app.update(Action::LoadingDone);
         assert!(!app.is_loading());
+    }
+
+    #[test]
+    fn loading_in_batches_keeps_an_untouched_selection_at_the_top() {
+        let mut app = App::new(StateStore::in_memory());
+        app.update(Action::Resize(80, 24));
+        let dated = |id: &str, title: &str, date: &str| {
+            LoadedArticle::new(art(id, title, Some(date), None, ""))
+        };
+        app.update(Action::ArticlesLoaded(vec![dated(
+            "1",
+            "Old",
+            "2020-01-01",
+        )]));
+        app.update(Action::ArticlesLoaded(vec![dated(
+            "2",
+            "New",
+            "2025-01-01",
+        )]));
+        assert_eq!(app.list().selected, 0);
+        assert_eq!(app.list().selected_article(), Some(1), "the newest");
+        // Once the top article is open, newer arrivals do not take its place.
+        key(&mut app, KeyCode::Enter);
+        key(&mut app, KeyCode::Esc);
+        app.update(Action::ArticlesLoaded(vec![dated(
+            "3",
+            "Newest",
+            "2026-01-01",
+        )]));
+        assert_eq!(app.list().selected_article(), Some(1));
+        assert_eq!(app.list().selected, 1);
     }
 
     #[test]
