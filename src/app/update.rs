@@ -627,12 +627,16 @@ impl App {
     /// rather than a full sort.
     fn merge_into_list(&mut self, first_new: usize) {
         let keep = self.list.selected_article();
-        // Articles arrive in whatever order the loader threads finish. A
-        // selection still at the top (nobody moved it, or `g` put it there)
-        // follows the top, so the list starts at its first article however
-        // loading raced; one the user moved, or the article open in the
-        // reader, keeps its article.
-        let follow_top = self.list.selected == 0 && keep.is_some() && keep != self.reader.article;
+        // While the library loads, articles arrive in whatever order the
+        // loader threads finish. A selection still at the top (nobody moved
+        // it, or `g` put it there) follows the top, so the list starts at its
+        // first article however loading raced; one the user moved, or the
+        // article open in the reader, keeps its article. After loading,
+        // arrivals never move the selection.
+        let follow_top = self.loading
+            && self.list.selected == 0
+            && keep.is_some()
+            && keep != self.reader.article;
         let mut query = QueryMatcher::new(&self.list.query);
         let (store, filter, sort) = (&self.store, self.list.filter, self.list.sort);
         let entity = self.list.entity.as_ref();
