@@ -103,11 +103,11 @@ impl ArticleEntities {
         let title = self
             .title
             .iter()
-            .filter_map(|s| article.title.get(s.start..s.end).map(|t| (s.label, t)));
+            .filter_map(|s| article.title.get(s.start()..s.end()).map(|t| (s.label, t)));
         let body = self
             .body
             .iter()
-            .filter_map(|s| article.body.get(s.start..s.end).map(|t| (s.label, t)));
+            .filter_map(|s| article.body.get(s.start()..s.end()).map(|t| (s.label, t)));
         title.chain(body)
     }
 }
@@ -123,19 +123,19 @@ pub fn label_index(label: Label) -> usize {
 }
 
 fn span_fits(s: &Span, text: &str) -> bool {
-    s.start < s.end
-        && s.end <= text.len()
-        && text.is_char_boundary(s.start)
-        && text.is_char_boundary(s.end)
+    s.start() < s.end()
+        && s.end() <= text.len()
+        && text.is_char_boundary(s.start())
+        && text.is_char_boundary(s.end())
 }
 
 fn spans_valid(spans: &[Span], text: &str) -> bool {
     let mut prev_end = 0;
     for s in spans {
-        if !span_fits(s, text) || s.start < prev_end {
+        if !span_fits(s, text) || s.start() < prev_end {
             return false;
         }
-        prev_end = s.end;
+        prev_end = s.end();
     }
     true
 }
@@ -143,13 +143,13 @@ fn spans_valid(spans: &[Span], text: &str) -> bool {
 fn clean_spans(spans: &mut Vec<Span>, text: &str) -> usize {
     let before = spans.len();
     spans.retain(|s| span_fits(s, text));
-    spans.sort_by_key(|s| (s.start, std::cmp::Reverse(s.end)));
+    spans.sort_by_key(|s| (s.start(), std::cmp::Reverse(s.end())));
     let mut prev_end = 0;
     spans.retain(|s| {
-        if s.start < prev_end {
+        if s.start() < prev_end {
             return false;
         }
-        prev_end = s.end;
+        prev_end = s.end();
         true
     });
     before - spans.len()
@@ -249,7 +249,7 @@ mod tests {
     }
 
     fn span(start: usize, end: usize, label: Label) -> Span {
-        Span { start, end, label }
+        Span::new(start, end, label)
     }
 
     #[test]

@@ -252,28 +252,28 @@ pub fn merge_mentions(fields: &[FieldSpans<'_>]) -> Vec<EntityGroup> {
             .spans
             .iter()
             .copied()
-            .filter(|s| s.start < s.end && f.text.get(s.start..s.end).is_some())
+            .filter(|s| s.start() < s.end() && f.text.get(s.start()..s.end()).is_some())
             .collect();
-        spans.sort_by_key(|s| (s.start, s.end));
+        spans.sort_by_key(|s| (s.start(), s.end()));
         // The previous mention in this field, for rule 1.
         let mut prev: Option<(Span, usize)> = None;
         for s in spans {
-            let raw = &f.text[s.start..s.end];
+            let raw = &f.text[s.start()..s.end()];
             let key = entity_key(raw);
             if key.is_empty() {
                 continue;
             }
             let mention = Mention {
                 field: f.field,
-                start: s.start,
-                end: s.end,
+                start: s.start(),
+                end: s.end(),
             };
             let mut target = None;
             // Rule 1: acronym in brackets after the previous mention.
             if let Some((p, pg)) = prev
                 && p.label == s.label
                 && looks_like_acronym(raw)
-                && in_brackets_after(f.text, p.end, s.start, s.end)
+                && in_brackets_after(f.text, p.end(), s.start(), s.end())
             {
                 let pg = live(&groups, pg);
                 if groups[pg].key != key {
@@ -456,11 +456,7 @@ mod tests {
             };
             let start = text.len();
             text.push_str(name);
-            spans.push(Span {
-                start,
-                end: text.len(),
-                label,
-            });
+            spans.push(Span::new(start, text.len(), label));
             rest = &rest[close + 1..];
         }
         text.push_str(rest);
@@ -702,46 +698,17 @@ mod tests {
     fn bad_spans_are_ignored_not_panics() {
         let text = "Café Li";
         let spans = [
-            Span {
-                start: 0,
-                end: 4, // inside 'é'
-                label: Label::Loc,
-            },
-            Span {
-                start: 5,
-                end: 99,
-                label: Label::Per,
-            },
-            Span {
-                start: 6,
-                end: 6,
-                label: Label::Per,
-            },
-            Span {
-                start: 4, // inside 'é'
-                end: 5,
-                label: Label::Per,
-            },
-            Span {
-                start: 6,
-                end: 8,
-                label: Label::Per,
-            },
+            Span::new(0, 4, Label::Loc), // inside 'é',
+            Span::new(5, 99, Label::Per),
+            Span::new(6, 6, Label::Per),
+            Span::new(4, 5, Label::Per), // inside 'é',
+            Span::new(6, 8, Label::Per),
         ];
         let g = merge_article("", &[], text, &spans);
         assert_eq!(names(&g), vec!["Li"]);
         assert!(merge_mentions(&[]).is_empty());
         // Punctuation-only spans have no key and are skipped.
-        let g = merge_article(
-            "",
-            &[],
-            "--",
-            &[Span {
-                start: 0,
-                end: 2,
-                label: Label::Org,
-            }],
-        );
+        let g = merge_article("", &[], "--", &[Span::new(0, 2, Label::Org)]);
         assert!(g.is_empty());
     }
 
@@ -835,15 +802,15 @@ mod prop_tests {
             let text: String = words.concat();
             let spans: Vec<Span> = raw
                 .iter()
-                .map(|&(start, len, label)| Span { start, end: start + len, label })
+                .map(|&(start, len, label)| Span::new(start, start + len, label))
                 .collect();
             let groups = merge_article("", &[], &text, &spans);
             let total: usize = groups.iter().map(|g| g.mentions.len()).sum();
             let usable = spans
                 .iter()
                 .filter(|s| {
-                    s.start < s.end
-                        && text.get(s.start..s.end).is_some_and(|t| !entity_key(t).is_empty())
+                    s.start() < s.end()
+                        && text.get(s.start()..s.end()).is_some_and(|t| !entity_key(t).is_empty())
                 })
                 .count();
             prop_assert_eq!(total, usable);

@@ -97,7 +97,7 @@ impl UserLists {
         }
         if !self.never.is_empty() {
             spans.retain(|s| {
-                text.get(s.start..s.end)
+                text.get(s.start()..s.end())
                     .is_none_or(|m| self.never.binary_search_by(|n| n.as_str().cmp(m)).is_err())
             });
         }
@@ -106,11 +106,11 @@ impl UserLists {
             return spans;
         }
         spans.retain(|s| {
-            let i = forced.partition_point(|f| f.end <= s.start);
-            forced.get(i).is_none_or(|f| f.start >= s.end)
+            let i = forced.partition_point(|f| f.end() <= s.start());
+            forced.get(i).is_none_or(|f| f.start() >= s.end())
         });
         spans.extend(forced);
-        spans.sort_by_key(|s| (s.start, s.end));
+        spans.sort_by_key(|s| (s.start(), s.end()));
         spans
     }
 
@@ -121,21 +121,14 @@ impl UserLists {
         for (name, label) in &self.always {
             for (start, m) in text.match_indices(name.as_str()) {
                 let end = start + m.len();
-                if !whole_word(text, start, end) {
+                if !whole_word(text, start, end) || !Span::fits(start, end) {
                     continue;
                 }
-                let i = taken.partition_point(|t| t.end <= start);
-                if taken.get(i).is_some_and(|t| t.start < end) {
+                let i = taken.partition_point(|t| t.end() <= start);
+                if taken.get(i).is_some_and(|t| t.start() < end) {
                     continue;
                 }
-                taken.insert(
-                    i,
-                    Span {
-                        start,
-                        end,
-                        label: *label,
-                    },
-                );
+                taken.insert(i, Span::new(start, end, *label));
             }
         }
         taken
@@ -402,13 +395,13 @@ mod tests {
     use super::*;
 
     fn span(start: usize, end: usize, label: Label) -> Span {
-        Span { start, end, label }
+        Span::new(start, end, label)
     }
 
     fn mentions(text: &str, spans: &[Span]) -> Vec<(String, Label)> {
         spans
             .iter()
-            .map(|s| (text[s.start..s.end].to_owned(), s.label))
+            .map(|s| (text[s.start()..s.end()].to_owned(), s.label))
             .collect()
     }
 
@@ -457,7 +450,7 @@ mod tests {
             ]
         );
         for s in &out {
-            assert!(text.is_char_boundary(s.start) && text.is_char_boundary(s.end));
+            assert!(text.is_char_boundary(s.start()) && text.is_char_boundary(s.end()));
         }
     }
 

@@ -34,7 +34,7 @@ fn expected() -> (String, String) {
         ann.body
             .iter()
             .find(|s| s.label == label)
-            .map(|s| a.body[s.start..s.end].to_owned())
+            .map(|s| a.body[s.range()].to_owned())
             .unwrap_or_else(|| panic!("the fixture has no {label:?} for the model"))
     };
     (first(Label::Per), first(Label::Org))

@@ -37,14 +37,14 @@ fn ner_golden_sentences() {
         let lang = Lang::from_tag(&c.lang).expect("known language");
         let spans = ner::recognize(&c.text, lang);
         for s in &spans {
-            assert!(c.text.is_char_boundary(s.start) && c.text.is_char_boundary(s.end));
-            assert!(s.start < s.end && s.end <= c.text.len());
+            assert!(c.text.is_char_boundary(s.start()) && c.text.is_char_boundary(s.end()));
+            assert!(s.start() < s.end() && s.end() <= c.text.len());
         }
         let got: Vec<(String, String)> = spans
             .iter()
             .map(|s| {
                 (
-                    c.text[s.start..s.end].to_owned(),
+                    c.text[s.start()..s.end()].to_owned(),
                     s.label.as_str().to_owned(),
                 )
             })

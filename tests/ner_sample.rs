@@ -23,7 +23,7 @@ fn ner_sample_bytedance() {
     let spans = ner::recognize(&text, Lang::Id);
     let found: Vec<(&str, Label)> = spans
         .iter()
-        .map(|s| (&text[s.start..s.end], s.label))
+        .map(|s| (&text[s.start()..s.end()], s.label))
         .collect();
     for (t, l) in &found {
         println!("{:4} {t}", l.as_str());

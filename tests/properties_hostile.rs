@@ -83,9 +83,9 @@ fn forbidden_on_terminal(c: char) -> bool {
 
 fn check_spans(text: &str, spans: &[Span]) -> Result<(), TestCaseError> {
     for s in spans {
-        prop_assert!(s.start < s.end, "empty span {:?}", s);
-        prop_assert!(s.end <= text.len(), "span {:?} past {}", s, text.len());
-        prop_assert!(text.is_char_boundary(s.start) && text.is_char_boundary(s.end));
+        prop_assert!(s.start() < s.end(), "empty span {:?}", s);
+        prop_assert!(s.end() <= text.len(), "span {:?} past {}", s, text.len());
+        prop_assert!(text.is_char_boundary(s.start()) && text.is_char_boundary(s.end()));
     }
     Ok(())
 }
@@ -96,11 +96,7 @@ fn token_spans(text: &str) -> Vec<Span> {
     sorot::ner::token::tokenize(text)
         .iter()
         .enumerate()
-        .map(|(i, t)| Span {
-            start: t.start,
-            end: t.end,
-            label: Label::ALL[i % 4],
-        })
+        .map(|(i, t)| Span::new(t.start, t.end, Label::ALL[i % 4]))
         .collect()
 }
 
@@ -136,7 +132,7 @@ proptest! {
             let spans = sorot::ner::recognize(&s, lang);
             check_spans(&s, &spans)?;
             for w in spans.windows(2) {
-                prop_assert!(w[0].end <= w[1].start, "overlap {:?}", w);
+                prop_assert!(w[0].end() <= w[1].start(), "overlap {:?}", w);
             }
         }
     }

@@ -22,11 +22,7 @@ fn spans(text: &str, mentions: &[(&str, Label)]) -> Vec<Span> {
         .map(|(m, label)| {
             let start = from + text[from..].find(m).expect("mention in text");
             from = start + m.len();
-            Span {
-                start,
-                end: from,
-                label: *label,
-            }
+            Span::new(start, from, *label)
         })
         .collect()
 }

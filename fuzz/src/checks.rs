@@ -118,10 +118,10 @@ pub fn sanitizer(data: &[u8]) {
 /// Checks spans against `text`: in bounds, on char boundaries, non-empty.
 pub fn check_spans(text: &str, spans: &[Span]) {
     for s in spans {
-        assert!(s.start < s.end, "empty or reversed span {s:?}");
-        assert!(s.end <= text.len(), "span {s:?} past {}", text.len());
+        assert!(s.start() < s.end(), "empty or reversed span {s:?}");
+        assert!(s.end() <= text.len(), "span {s:?} past {}", text.len());
         assert!(
-            text.is_char_boundary(s.start) && text.is_char_boundary(s.end),
+            text.is_char_boundary(s.start()) && text.is_char_boundary(s.end()),
             "span {s:?} not on char boundaries of {text:?}"
         );
     }
@@ -163,22 +163,14 @@ pub fn tokenizer(data: &[u8]) {
             (true, Some((s, _))) => run = Some((s, t.end)),
             (true, None) => run = Some((t.start, t.end)),
             (false, Some((s, e))) => {
-                spans.push(Span {
-                    start: s,
-                    end: e,
-                    label: Label::ALL[i % 4],
-                });
+                spans.push(Span::new(s, e, Label::ALL[i % 4]));
                 run = None;
             }
             (false, None) => {}
         }
     }
     if let Some((s, e)) = run {
-        spans.push(Span {
-            start: s,
-            end: e,
-            label: Label::Misc,
-        });
+        spans.push(Span::new(s, e, Label::Misc));
     }
     check_spans(text, &spans);
     recognizer(text);
@@ -200,11 +192,12 @@ pub fn recognizer(text: &str) {
         let spans = sorot::ner::recognize(text, lang);
         check_spans(text, &spans);
         for w in spans.windows(2) {
-            assert!(w[0].end <= w[1].start, "spans overlap: {w:?}");
+            assert!(w[0].end() <= w[1].start(), "spans overlap: {w:?}");
         }
         for s in &spans {
             assert!(
-                tokens.iter().any(|t| t.start == s.start) && tokens.iter().any(|t| t.end == s.end),
+                tokens.iter().any(|t| t.start == s.start())
+                    && tokens.iter().any(|t| t.end == s.end()),
                 "span {s:?} does not cover whole tokens"
             );
         }

@@ -494,10 +494,10 @@ fn encode(model_version: &str, lists_version: u64, entries: &[(ContentKey, Entry
             for s in spans.iter() {
                 // Entries are validated on insert, so spans are sorted and
                 // disjoint and these subtractions cannot underflow.
-                put_varint(&mut payload, (s.start - prev_end) as u64);
-                put_varint(&mut payload, (s.end - s.start) as u64);
+                put_varint(&mut payload, (s.start() - prev_end) as u64);
+                put_varint(&mut payload, (s.end() - s.start()) as u64);
                 payload.push(label_code(s.label));
-                prev_end = s.end;
+                prev_end = s.end();
             }
         }
         put_varint(&mut out, payload.len() as u64);
@@ -631,14 +631,11 @@ fn decode_record(payload: &[u8]) -> Option<(ContentKey, Entry)> {
             let width = r.varint()?;
             let end = start.checked_add(width)?;
             let label = label_from(r.byte()?)?;
-            if width == 0 || end > u64::from(len) {
+            let (start_at, end_at) = (usize::try_from(start).ok()?, usize::try_from(end).ok()?);
+            if width == 0 || end > u64::from(len) || !crate::ner::Span::fits(start_at, end_at) {
                 return None;
             }
-            spans.push(crate::ner::Span {
-                start: usize::try_from(start).ok()?,
-                end: usize::try_from(end).ok()?,
-                label,
-            });
+            spans.push(crate::ner::Span::new(start_at, end_at, label));
             prev_end = end;
         }
         Some(spans)
@@ -676,7 +673,7 @@ mod tests {
     fn ents(title: &[(usize, usize, Label)], body: &[(usize, usize, Label)]) -> ArticleEntities {
         let conv = |v: &[(usize, usize, Label)]| {
             v.iter()
-                .map(|&(start, end, label)| Span { start, end, label })
+                .map(|&(start, end, label)| Span::new(start, end, label))
                 .collect()
         };
         ArticleEntities {

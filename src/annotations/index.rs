@@ -463,11 +463,7 @@ mod tests {
             let start = body.len();
             body.push_str(text);
             if let Some(label) = label {
-                spans.push(Span {
-                    start,
-                    end: body.len(),
-                    label: *label,
-                });
+                spans.push(Span::new(start, body.len(), *label));
             }
         }
         let article = Article {

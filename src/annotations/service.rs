@@ -665,14 +665,14 @@ mod tests {
                 let base = text.as_ptr() as usize;
                 text.split_whitespace()
                     .filter(|w| w.chars().next().is_some_and(char::is_uppercase))
-                    .map(|w| Span {
-                        start: w.as_ptr() as usize - base,
-                        end: w.as_ptr() as usize - base + w.len(),
-                        label: if w.chars().all(char::is_uppercase) {
+                    .map(|w| {
+                        let start = w.as_ptr() as usize - base;
+                        let label = if w.chars().all(char::is_uppercase) {
                             Label::Org
                         } else {
                             Label::Per
-                        },
+                        };
+                        Span::new(start, start + w.len(), label)
                     })
                     .collect()
             };

@@ -1335,11 +1335,7 @@ mod tests {
             .map(|(m, label)| {
                 let start = from + text[from..].find(m).expect("mention in text");
                 from = start + m.len();
-                Span {
-                    start,
-                    end: from,
-                    label: *label,
-                }
+                Span::new(start, from, *label)
             })
             .collect()
     }
@@ -1493,11 +1489,7 @@ mod tests {
         let ents = ArticleEntities {
             lang: Lang::Id,
             title: Vec::new(),
-            body: vec![Span {
-                start: 0,
-                end: 8,
-                label: Label::Per,
-            }],
+            body: vec![Span::new(0, 8, Label::Per)],
         };
         app.update(Action::EntitiesAnnotated(vec![(2, Arc::new(ents))]));
         assert_eq!(titles(&app), ["Berita lain", "Chen Wei pindah"]);

@@ -71,11 +71,11 @@ pub fn annotate_all(articles: &[Article]) -> Vec<Annotated> {
 fn entities_json(text: &str, spans: &[Span], field: &str, out: &mut Vec<serde_json::Value>) {
     for s in spans {
         out.push(serde_json::json!({
-            "text": &text[s.start..s.end],
+            "text": &text[s.start()..s.end()],
             "label": s.label.as_str(),
             "field": field,
-            "start": s.start,
-            "end": s.end,
+            "start": s.start(),
+            "end": s.end(),
         }));
     }
 }
@@ -101,9 +101,9 @@ fn conll_field(text: &str, spans: &[Span], out: &mut String) {
         for t in &tokens[r] {
             let tag = spans
                 .iter()
-                .find(|s| s.start <= t.start && t.end <= s.end)
+                .find(|s| s.start() <= t.start && t.end <= s.end())
                 .map(|s| {
-                    let p = if s.start == t.start { "B" } else { "I" };
+                    let p = if s.start() == t.start { "B" } else { "I" };
                     format!("{p}-{}", s.label.as_str())
                 })
                 .unwrap_or_else(|| "O".into());
@@ -138,7 +138,8 @@ fn ansi_field(text: &str, spans: &[Span], style: Option<(&Theme, Style)>, out: &
     }
     let mut pos = 0;
     for s in spans {
-        let (Some(before), Some(m)) = (text.get(pos..s.start), text.get(s.start..s.end)) else {
+        let (Some(before), Some(m)) = (text.get(pos..s.start()), text.get(s.start()..s.end()))
+        else {
             continue;
         };
         out.push_str(before);
@@ -156,7 +157,7 @@ fn ansi_field(text: &str, spans: &[Span], style: Option<(&Theme, Style)>, out: &
                 out.push(']');
             }
         }
-        pos = s.end;
+        pos = s.end();
     }
     out.push_str(text.get(pos..).unwrap_or_default());
     if style.is_some() {
@@ -349,16 +350,8 @@ mod tests {
             lang: Lang::Id,
             title: Vec::new(),
             body: vec![
-                Span {
-                    start: 0,
-                    end: 6,
-                    label: ner::Label::Per,
-                },
-                Span {
-                    start: 10,
-                    end: 19,
-                    label: ner::Label::Org,
-                },
+                Span::new(0, 6, ner::Label::Per),
+                Span::new(10, 19, ner::Label::Org),
             ],
         };
         assert_eq!(

@@ -93,24 +93,24 @@ ol.links{font-size:.9rem;word-break:break-all}
 fn marked_into(text: &str, spans: &[Span], out: &mut String) {
     let mut pos = 0;
     for s in spans {
-        if s.start < pos
-            || s.end <= s.start
-            || s.end > text.len()
-            || !text.is_char_boundary(s.start)
-            || !text.is_char_boundary(s.end)
+        if s.start() < pos
+            || s.end() <= s.start()
+            || s.end() > text.len()
+            || !text.is_char_boundary(s.start())
+            || !text.is_char_boundary(s.end())
         {
             continue;
         }
-        escape_into(&text[pos..s.start], out);
+        escape_into(&text[pos..s.start()], out);
         let _ = write!(
             out,
             "<mark class=\"{}\" title=\"{}\">",
             class(s.label),
             s.label.as_str()
         );
-        escape_into(&text[s.start..s.end], out);
+        escape_into(&text[s.start()..s.end()], out);
         out.push_str("</mark>");
-        pos = s.end;
+        pos = s.end();
     }
     escape_into(&text[pos..], out);
 }
@@ -197,12 +197,8 @@ fn article_into(a: &Article, ann: &Annotated, out: &mut String) {
         let spans: Vec<Span> = ann
             .body
             .iter()
-            .filter(|s| s.start >= offset && s.end <= end)
-            .map(|s| Span {
-                start: s.start - offset,
-                end: s.end - offset,
-                label: s.label,
-            })
+            .filter(|s| s.start() >= offset && s.end() <= end)
+            .map(|s| Span::new(s.start() - offset, s.end() - offset, s.label))
             .collect();
         out.push_str("<p>");
         marked_into(para, &spans, out);
@@ -281,22 +277,10 @@ mod tests {
             lang: Lang::En,
             title: vec![],
             body: vec![
-                Span {
-                    start: 0,
-                    end: 6,
-                    label: Label::Per,
-                },
+                Span::new(0, 6, Label::Per),
                 // Overlaps the first: skipped.
-                Span {
-                    start: 3,
-                    end: 9,
-                    label: Label::Org,
-                },
-                Span {
-                    start: 18,
-                    end: 24,
-                    label: Label::Loc,
-                },
+                Span::new(3, 9, Label::Org),
+                Span::new(18, 24, Label::Loc),
             ],
         };
         let page = render(&[(&a, &ann)]);

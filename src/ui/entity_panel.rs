@@ -157,11 +157,7 @@ mod tests {
     fn rows_group_by_type_with_headings() {
         let body = "Chen Wei di NUS. Chen bertemu Liu Yang di Beijing.";
         let at = |m: &str, nth: usize| body.match_indices(m).nth(nth).unwrap().0;
-        let sp = |m: &str, nth: usize, label| NerSpan {
-            start: at(m, nth),
-            end: at(m, nth) + m.len(),
-            label,
-        };
+        let sp = |m: &str, nth: usize, label| NerSpan::new(at(m, nth), at(m, nth) + m.len(), label);
         let spans = [
             sp("Chen Wei", 0, Label::Per),
             sp("NUS", 0, Label::Org),

@@ -39,13 +39,13 @@ pub fn entity_marks(
     enabled: [bool; 4],
     theme: &Theme,
 ) -> Vec<Mark> {
-    let first = spans.partition_point(|s| s.end <= window.start);
+    let first = spans.partition_point(|s| s.end() <= window.start);
     spans[first..]
         .iter()
-        .take_while(|s| s.start < window.end)
+        .take_while(|s| s.start() < window.end)
         .filter(|s| enabled[label_index(s.label)])
         .map(|s| Mark {
-            range: s.start..s.end,
+            range: s.start()..s.end(),
             style: theme.entity(s.label),
         })
         .collect()
@@ -195,11 +195,7 @@ mod tests {
             .map(|(m, label)| {
                 let start = from + text[from..].find(m).unwrap();
                 from = start + m.len();
-                ner::Span {
-                    start,
-                    end: from,
-                    label: *label,
-                }
+                ner::Span::new(start, from, *label)
             })
             .collect()
     }
@@ -224,7 +220,7 @@ mod tests {
                 };
                 let want = sp
                     .iter()
-                    .find(|s| s.start <= b && b < s.end)
+                    .find(|s| s.start() <= b && b < s.end())
                     .map_or(Style::new(), |s| theme.entity(s.label));
                 assert_eq!(*st, want, "width {width}, byte {b} of {text:?}");
             }
