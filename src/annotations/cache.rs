@@ -419,13 +419,23 @@ impl Snapshot {
     /// Replaces the cache file atomically: write a temporary file in the same
     /// directory, fsync it, rename it over the old file, fsync the directory.
     pub fn write(&self) -> std::io::Result<()> {
-        let bytes = encode(&self.model_version, self.lists_version, &self.entries);
         let dir = self.path.parent().unwrap_or(Path::new("."));
         std::fs::create_dir_all(dir)?;
         let tmp = dir.join(format!(".{FILE_NAME}.{}.tmp", std::process::id()));
         let result = (|| {
-            let mut f = std::fs::File::create(&tmp)?;
-            f.write_all(&bytes)?;
+            // Streamed rather than encoded into one buffer: a 10,000-article
+            // cache is a few MB, and the reader writes it while it holds the
+            // whole library, at its memory peak.
+            let mut w = std::io::BufWriter::with_capacity(64 * 1024, std::fs::File::create(&tmp)?);
+            encode_to(
+                &mut w,
+                &self.model_version,
+                self.lists_version,
+                &self.entries,
+            )?;
+            let f = w
+                .into_inner()
+                .map_err(std::io::IntoInnerError::into_error)?;
             f.sync_all()?;
             drop(f);
             std::fs::rename(&tmp, &self.path)?;
@@ -474,12 +484,28 @@ fn put_varint(out: &mut Vec<u8>, mut v: u64) {
     out.push(v as u8);
 }
 
+#[cfg(test)]
 fn encode(model_version: &str, lists_version: u64, entries: &[(ContentKey, Entry)]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(64 + entries.len() * 128);
-    out.extend_from_slice(MAGIC);
-    put_varint(&mut out, model_version.len() as u64);
-    out.extend_from_slice(model_version.as_bytes());
-    put_varint(&mut out, lists_version);
+    let mut out = Vec::new();
+    encode_to(&mut out, model_version, lists_version, entries).expect("writing to a Vec");
+    out
+}
+
+/// Writes the cache file: a header, then one length-prefixed, checksummed
+/// record per entry.
+fn encode_to(
+    out: &mut impl Write,
+    model_version: &str,
+    lists_version: u64,
+    entries: &[(ContentKey, Entry)],
+) -> std::io::Result<()> {
+    let mut head = Vec::with_capacity(64);
+    head.extend_from_slice(MAGIC);
+    put_varint(&mut head, model_version.len() as u64);
+    head.extend_from_slice(model_version.as_bytes());
+    put_varint(&mut head, lists_version);
+    out.write_all(&head)?;
+    let mut len = Vec::with_capacity(10);
     let mut payload = Vec::with_capacity(1024);
     for (key, entry) in entries {
         payload.clear();
@@ -500,11 +526,13 @@ fn encode(model_version: &str, lists_version: u64, entries: &[(ContentKey, Entry
                 prev_end = s.end();
             }
         }
-        put_varint(&mut out, payload.len() as u64);
-        out.extend_from_slice(&payload);
-        out.extend_from_slice(&check32(&payload).to_le_bytes());
+        len.clear();
+        put_varint(&mut len, payload.len() as u64);
+        out.write_all(&len)?;
+        out.write_all(&payload)?;
+        out.write_all(&check32(&payload).to_le_bytes())?;
     }
-    out
+    Ok(())
 }
 
 enum Decoded {
