@@ -15,6 +15,7 @@ pub mod score;
 pub mod tags;
 pub mod token;
 pub mod train;
+pub mod weights;
 
 /// Entity types the models output.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -21,6 +21,7 @@ use crate::ner::features::{Buffers, DocInfo, Extractor, F_INIT_UPPER};
 use crate::ner::gazetteer::{Cues, Gazetteer};
 use crate::ner::tags::{Scheme, Tag, TagSet};
 use crate::ner::token::Token;
+use crate::ner::weights::Weights;
 use crate::ner::{Label, Lang};
 
 const MAGIC: &[u8; 8] = b"SORNER01";
@@ -60,10 +61,11 @@ pub struct Model {
     /// present) adds the document-level features computed from stage 1's tags.
     nstages: usize,
     /// Every stage's weights, interleaved so that one bucket's rows for all
-    /// stages are adjacent: `dense[(bucket * nstages + stage) * nt + tag]`.
-    /// Both stages share the local feature buckets, so the tagger reads the
-    /// two rows of a bucket with one cache miss.
-    dense: Vec<i16>,
+    /// stages are adjacent (a bucket's block is `[stage][tag]`), stored only
+    /// for buckets with a non-zero weight (see [`Weights`]). Both stages
+    /// share the local feature buckets, so the tagger reads the two rows of
+    /// a bucket with one cache miss.
+    weights: Weights,
     /// Each stage's `(nt + 1) × nt` transitions (see [`Stage::trans`]).
     trans: Vec<Vec<i16>>,
     cons: Constraints,
@@ -101,6 +103,7 @@ fn put_varint(out: &mut Vec<u8>, mut v: u64) {
     out.push(v as u8);
 }
 
+#[derive(Clone)]
 struct Reader<'a> {
     b: &'a [u8],
     pos: usize,
@@ -264,14 +267,15 @@ impl Model {
             }
         }
         let trans = stages.into_iter().map(|s| s.trans).collect();
-        Model::from_parts(tagset, bits, gaz, dense, trans)
+        let weights = Weights::from_dense(&dense, ns * nt);
+        Model::from_parts(tagset, bits, gaz, weights, trans)
     }
 
     fn from_parts(
         tagset: TagSet,
         bits: u32,
         gaz: Gazetteer,
-        dense: Vec<i16>,
+        weights: Weights,
         trans: Vec<Vec<i16>>,
     ) -> Model {
         let cons = Constraints::new(&tagset);
@@ -284,7 +288,7 @@ impl Model {
             bits,
             gaz,
             nstages: trans.len(),
-            dense,
+            weights,
             trans,
             cons,
             cues: Cues::new(),
@@ -302,11 +306,16 @@ impl Model {
         self.nstages
     }
 
-    /// Stage `k`'s weight row for `bucket` (one weight per tag).
-    fn row(&self, k: usize, bucket: usize) -> &[i16] {
+    /// Stage `k`'s weight row for `bucket` (one weight per tag), `None`
+    /// when every stage's row for it is zero.
+    fn row(&self, k: usize, bucket: usize) -> Option<&[i16]> {
         let nt = self.tagset.len();
-        let at = (bucket * self.nstages + k) * nt;
-        &self.dense[at..at + nt]
+        self.weights.block(bucket).map(|b| &b[k * nt..(k + 1) * nt])
+    }
+
+    /// Heap bytes held by the weights (the bulk of a loaded model).
+    pub fn weight_bytes(&self) -> usize {
+        self.weights.heap_bytes()
     }
 
     /// Serialises the model.
@@ -329,15 +338,15 @@ impl Model {
             for &t in trans {
                 out.extend_from_slice(&t.to_le_bytes());
             }
-            let rows: Vec<usize> = (0..buckets)
-                .filter(|&r| self.row(k, r).iter().any(|&w| w != 0))
+            let rows: Vec<(usize, &[i16])> = (0..buckets)
+                .filter_map(|r| self.row(k, r).map(|row| (r, row)))
+                .filter(|(_, row)| row.iter().any(|&w| w != 0))
                 .collect();
             out.extend_from_slice(&(rows.len() as u32).to_le_bytes());
             let mut prev = 0usize;
-            for r in rows {
+            for (r, row) in rows {
                 put_varint(&mut out, (r - prev) as u64);
                 prev = r;
-                let row = self.row(k, r);
                 let mask = row
                     .iter()
                     .enumerate()
@@ -390,41 +399,25 @@ impl Model {
         if nt > 64 {
             return Err(r.err("too many tags"));
         }
-        let mut dense = vec![0i16; rows * nstages * nt];
-        let mut trans = Vec::with_capacity(nstages);
-        for k in 0..nstages {
-            let tb = r.take((nt + 1) * nt * 2)?;
-            trans.push(
-                tb.chunks_exact(2)
-                    .map(|c| i16::from_le_bytes([c[0], c[1]]))
-                    .collect(),
-            );
-            let n = u32::from_le_bytes(r.take(4)?.try_into().expect("4 bytes")) as usize;
-            let mut row = 0usize;
-            for _ in 0..n {
-                row = row
-                    .checked_add(r.varint()? as usize)
-                    .filter(|&x| x < rows)
-                    .ok_or_else(|| r.err("weight row out of range"))?;
-                let mask = r.varint()?;
-                if mask >> nt != 0 {
-                    return Err(r.err("weight mask names a missing tag"));
-                }
-                let at = (row * nstages + k) * nt;
-                for t in 0..nt {
-                    if mask & (1 << t) != 0 {
-                        let z = r.varint()?;
-                        let w = ((z >> 1) as i64) ^ -((z & 1) as i64);
-                        dense[at + t] =
-                            i16::try_from(w).map_err(|_| r.err("weight out of range"))?;
-                    }
-                }
-            }
-        }
+        // Two passes over the weights: the first finds the occupied buckets,
+        // so the packed table is allocated once at its final size and no
+        // dense table ever exists (it would be 3x larger).
+        let start = r.clone();
+        let mut occupied = vec![0u64; rows.div_ceil(64)];
+        read_stages(&mut r, nstages, nt, rows, |_, row, _, _| {
+            Weights::mark(&mut occupied, row)
+        })?;
         if r.pos != bytes.len() {
             return Err(r.err("trailing bytes"));
         }
-        Ok(Model::from_parts(tagset, bits, gaz, dense, trans))
+        let mut weights = Weights::with_occupied(rows, nstages * nt, occupied);
+        let mut r = start;
+        let trans = read_stages(&mut r, nstages, nt, rows, |k, row, t, w| {
+            if let Some(b) = weights.block_mut(row) {
+                b[k * nt + t] = w;
+            }
+        })?;
+        Ok(Model::from_parts(tagset, bits, gaz, weights, trans))
     }
 
     fn extractor(&self) -> Extractor<'_> {
@@ -527,7 +520,7 @@ impl Model {
                 feats.clear();
                 ex.local_feats(&s, i, caps, &mut feats);
                 acc.fill(0);
-                sum_rows(&self.dense, ns * nt, 0, lanes * nt, &feats, &mut acc);
+                sum_rows(&self.weights, 0, lanes * nt, &feats, &mut acc);
                 emit.extend(acc[..nt].iter().map(|&a| a as f32));
                 if two {
                     let k = (r.start + i) * nt;
@@ -551,7 +544,7 @@ impl Model {
                 ex.doc_feats(&s, i, d, &mut feats);
                 let k = (r.start + i) * nt;
                 acc[..nt].copy_from_slice(&local2[k..k + nt]);
-                sum_rows(&self.dense, ns * nt, nt, nt, &feats, &mut acc);
+                sum_rows(&self.weights, nt, nt, &feats, &mut acc);
                 emit.extend(acc[..nt].iter().map(|&a| a as f32));
             }
             decode::viterbi(&emit, &self.trans_f[1], &self.cons, &mut scratch, &mut out);
@@ -560,29 +553,69 @@ impl Model {
     }
 }
 
+/// Reads every stage's transitions (returned) and non-zero weights (passed
+/// to `on(stage, bucket, tag, weight)`), checking each against the shape.
+fn read_stages(
+    r: &mut Reader<'_>,
+    nstages: usize,
+    nt: usize,
+    rows: usize,
+    mut on: impl FnMut(usize, usize, usize, i16),
+) -> Result<Vec<Vec<i16>>, ModelError> {
+    let mut trans = Vec::with_capacity(nstages);
+    for k in 0..nstages {
+        let tb = r.take((nt + 1) * nt * 2)?;
+        trans.push(
+            tb.chunks_exact(2)
+                .map(|c| i16::from_le_bytes([c[0], c[1]]))
+                .collect(),
+        );
+        let n = u32::from_le_bytes(r.take(4)?.try_into().expect("4 bytes")) as usize;
+        let mut row = 0usize;
+        for _ in 0..n {
+            row = row
+                .checked_add(r.varint()? as usize)
+                .filter(|&x| x < rows)
+                .ok_or_else(|| r.err("weight row out of range"))?;
+            let mask = r.varint()?;
+            if mask >> nt != 0 {
+                return Err(r.err("weight mask names a missing tag"));
+            }
+            for t in 0..nt {
+                if mask & (1 << t) != 0 {
+                    let z = r.varint()?;
+                    let w = ((z >> 1) as i64) ^ -((z & 1) as i64);
+                    on(
+                        k,
+                        row,
+                        t,
+                        i16::try_from(w).map_err(|_| r.err("weight out of range"))?,
+                    );
+                }
+            }
+        }
+    }
+    Ok(trans)
+}
+
 /// Adds, for every bucket in `feats`, the `len` weights starting `first`
 /// into the bucket's `stride`-long block of `dense` to `acc[..len]`.
 #[inline]
-fn sum_rows(
-    dense: &[i16],
-    stride: usize,
-    first: usize,
-    len: usize,
-    feats: &[u32],
-    acc: &mut [i32],
-) {
+fn sum_rows(weights: &Weights, first: usize, len: usize, feats: &[u32], acc: &mut [i32]) {
     // Fixed widths let the compiler unroll and vectorise the sums.
     match len {
-        5 => sum_fixed::<5>(dense, stride, first, feats, acc),
-        7 => sum_fixed::<7>(dense, stride, first, feats, acc),
-        9 => sum_fixed::<9>(dense, stride, first, feats, acc),
-        10 => sum_fixed::<10>(dense, stride, first, feats, acc),
-        14 => sum_fixed::<14>(dense, stride, first, feats, acc),
-        18 => sum_fixed::<18>(dense, stride, first, feats, acc),
+        5 => sum_fixed::<5>(weights, first, feats, acc),
+        7 => sum_fixed::<7>(weights, first, feats, acc),
+        9 => sum_fixed::<9>(weights, first, feats, acc),
+        10 => sum_fixed::<10>(weights, first, feats, acc),
+        14 => sum_fixed::<14>(weights, first, feats, acc),
+        18 => sum_fixed::<18>(weights, first, feats, acc),
         _ => {
             for &b in feats {
-                let at = b as usize * stride + first;
-                if let Some(row) = dense.get(at..at + len) {
+                if let Some(row) = weights
+                    .block(b as usize)
+                    .and_then(|r| r.get(first..first + len))
+                {
                     for (a, &w) in acc.iter_mut().zip(row) {
                         *a += w as i32;
                     }
@@ -593,18 +626,14 @@ fn sum_rows(
 }
 
 #[inline]
-fn sum_fixed<const L: usize>(
-    dense: &[i16],
-    stride: usize,
-    first: usize,
-    feats: &[u32],
-    acc: &mut [i32],
-) {
+fn sum_fixed<const L: usize>(weights: &Weights, first: usize, feats: &[u32], acc: &mut [i32]) {
     let mut sum = [0i32; L];
     sum.copy_from_slice(&acc[..L]);
     for &b in feats {
-        let at = b as usize * stride + first;
-        if let Some(row) = dense.get(at..at + L) {
+        if let Some(row) = weights
+            .block(b as usize)
+            .and_then(|r| r.get(first..first + L))
+        {
             for t in 0..L {
                 sum[t] += row[t] as i32;
             }
@@ -657,7 +686,7 @@ mod tests {
         let b = m.to_bytes();
         let m2 = Model::from_bytes(&b).unwrap();
         assert_eq!(m2.stage_count(), 2);
-        assert_eq!(m2.dense, m.dense);
+        assert_eq!(m2.weights, m.weights);
         assert_eq!(m2.trans, m.trans);
         assert_eq!(m2.gaz, m.gaz);
         assert_eq!(m2.tagset, m.tagset);
