@@ -445,6 +445,10 @@ pub fn run_tui(
                     update::TOP_ENTITIES,
                 )
             })),
+            // The loop takes updates on a time budget; without a bound a warm
+            // cache queues thousands of summaries (measured: 10 MB more peak
+            // memory for 10,000 articles, and no faster at 256).
+            max_undelivered: Some(256),
             ..ServiceConfig::default()
         },
     );

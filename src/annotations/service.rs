@@ -87,6 +87,14 @@ pub struct ServiceConfig {
     /// sent, so an event loop can wake up and redraw instead of polling. Keep
     /// it cheap, e.g. a send on the event loop's channel.
     pub notify: Option<Arc<dyn Fn() + Send + Sync>>,
+    /// At most this many [`Update::Annotated`] sent and not yet taken with
+    /// [`AnnotationService::try_recv`]: workers wait rather than start
+    /// another article. An event loop that takes updates on a time budget
+    /// falls behind workers reading a warm cache, and every waiting update
+    /// holds its summary's strings (thousands of them once cost the reader
+    /// about 10 MB). `None` (the default) never waits, for consumers that
+    /// only read the index and may never drain.
+    pub max_undelivered: Option<usize>,
 }
 
 impl Default for ServiceConfig {
@@ -97,6 +105,7 @@ impl Default for ServiceConfig {
             mentions: Arc::new(plain_counted),
             summarize: None,
             notify: None,
+            max_undelivered: None,
         }
     }
 }
@@ -221,6 +230,13 @@ struct Shared {
     cached: AtomicUsize,
     total: AtomicUsize,
     tx: Sender<Update>,
+    /// [`Update::Annotated`] sent and not yet received, and the bound on it
+    /// ([`ServiceConfig::max_undelivered`]); workers wait on `room` (under
+    /// `room_lock`) while it is reached.
+    undelivered: AtomicUsize,
+    max_undelivered: Option<usize>,
+    room_lock: Mutex<()>,
+    room: Condvar,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -290,6 +306,19 @@ impl Shared {
         })
     }
 
+    /// Waits while the consumer has [`ServiceConfig::max_undelivered`]
+    /// updates waiting (or until the service stops).
+    fn wait_for_room(&self) {
+        let Some(max) = self.max_undelivered else {
+            return;
+        };
+        let mut g = lock(&self.room_lock);
+        while self.undelivered.load(Ordering::Acquire) >= max && !self.stop.load(Ordering::Acquire)
+        {
+            g = self.room.wait(g).unwrap_or_else(PoisonError::into_inner);
+        }
+    }
+
     fn worker(&self) {
         {
             let mut slot = lock(&self.cache);
@@ -301,6 +330,9 @@ impl Shared {
             }
         }
         loop {
+            // Before taking a job, so an article waiting here can still be
+            // overtaken by a later prioritise().
+            self.wait_for_room();
             let job = {
                 let mut q = lock(&self.queue);
                 loop {
@@ -331,6 +363,7 @@ impl Shared {
                 if applied.get(&job.id).is_none_or(|&seq| seq < job.seq) {
                     applied.insert(job.id, job.seq);
                     index.add_counted(job.id, mentions);
+                    self.undelivered.fetch_add(1, Ordering::AcqRel);
                     self.send(Update::Annotated {
                         id: job.id,
                         entities,
@@ -477,6 +510,10 @@ impl AnnotationService {
             cached: AtomicUsize::new(0),
             total: AtomicUsize::new(0),
             tx,
+            undelivered: AtomicUsize::new(0),
+            max_undelivered: config.max_undelivered,
+            room_lock: Mutex::new(()),
+            room: Condvar::new(),
         });
         let spawn = |name: String, f: Box<dyn FnOnce() + Send>| {
             std::thread::Builder::new().name(name).spawn(f)
@@ -578,12 +615,27 @@ impl AnnotationService {
     /// The next update, if one is waiting. Never blocks; call it until `None`
     /// each frame.
     pub fn try_recv(&self) -> Option<Update> {
-        self.rx.try_recv().ok()
+        self.rx.try_recv().ok().inspect(|u| self.delivered(u))
     }
 
     /// The next update, waiting at most `timeout` (benchmarks, tests).
     pub fn recv_timeout(&self, timeout: Duration) -> Option<Update> {
-        self.rx.recv_timeout(timeout).ok()
+        self.rx
+            .recv_timeout(timeout)
+            .ok()
+            .inspect(|u| self.delivered(u))
+    }
+
+    fn delivered(&self, update: &Update) {
+        if !matches!(update, Update::Annotated { .. }) {
+            return;
+        }
+        let before = self.shared.undelivered.fetch_sub(1, Ordering::AcqRel);
+        if self.shared.max_undelivered == Some(before) {
+            // Under the lock, so no worker is between its check and its wait.
+            drop(lock(&self.shared.room_lock));
+            self.shared.room.notify_all();
+        }
     }
 
     /// Background progress, for the status bar ("entities 4,200/10,000").
@@ -639,6 +691,8 @@ impl Drop for AnnotationService {
         self.shared.work.notify_all();
         drop(lock(&self.shared.cache));
         self.shared.cache_changed.notify_all();
+        drop(lock(&self.shared.room_lock));
+        self.shared.room.notify_all();
         for h in self.workers.drain(..) {
             let _ = h.join();
         }
@@ -730,6 +784,44 @@ mod tests {
                 Update::Warning(_) => None,
             })
             .collect()
+    }
+
+    #[test]
+    fn workers_wait_while_max_undelivered_updates_are_waiting() {
+        let calls = Arc::new(AtomicUsize::new(0));
+        let service = AnnotationService::start_with(
+            capitals(Arc::clone(&calls)),
+            CacheConfig::in_memory(),
+            ServiceConfig {
+                workers: 2,
+                max_undelivered: Some(3),
+                ..ServiceConfig::default()
+            },
+        );
+        service.submit(library(12));
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while service.progress().done < 3 {
+            assert!(Instant::now() < deadline, "{:?}", service.progress());
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        // Two workers may both pass the check at 2 waiting and send one each.
+        std::thread::sleep(Duration::from_millis(100));
+        let stalled = service.progress().done;
+        assert!(
+            (3..=4).contains(&stalled),
+            "went on to {stalled} undelivered"
+        );
+        assert!(calls.load(Ordering::SeqCst) <= 4, "started more articles");
+        // Taking updates lets them go on, until every one arrives.
+        let ids = annotated_ids(&wait_complete(&service));
+        assert_eq!(ids.len(), 12);
+        // And a service whose workers are waiting still shuts down.
+        service.submit(library(12).into_iter().map(|(i, a)| (i + 100, a)));
+        while service.progress().done < 15 {
+            assert!(Instant::now() < deadline, "{:?}", service.progress());
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        drop(service);
     }
 
     #[test]
