@@ -21,6 +21,9 @@
 //!   loop turn: <ms> ms wall (<ms> ms on-CPU), slowest annotate_now: <ms> ms`
 //!   (on-CPU time leaves out waiting for a core on a busy machine).
 //!
+//! On Linux each report ends with `, peak RSS: <n> KiB`, the process's
+//! high-water resident memory at exit (`benches/memory.sh` uses it).
+//!
 //! Entities: the run loop owns the [`AnnotationService`]. It submits every
 //! loaded batch, annotates the opened article at once with
 //! `annotate_now` (so its first frame is highlighted), asks for the open and
@@ -470,7 +473,11 @@ pub fn run_tui(
     ratatui::restore();
     drop(service);
     if let Some(report) = outcome? {
-        eprintln!("{report}");
+        // Read after shutdown (cache saved), so it covers the whole run.
+        match peak_rss_kib() {
+            Some(kib) => eprintln!("{report}, peak RSS: {kib} KiB"),
+            None => eprintln!("{report}"),
+        }
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -802,6 +809,14 @@ fn thread_cpu() -> Option<Duration> {
     let s = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
     let ns: u64 = s.split_whitespace().next()?.parse().ok()?;
     Some(Duration::from_nanos(ns))
+}
+
+/// The process's peak resident memory so far (Linux; `None` elsewhere), for
+/// the benchmark probe (`benches/memory.sh`).
+fn peak_rss_kib() -> Option<u64> {
+    let s = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = s.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
 }
 
 /// Where the state lives, for naming it in problems.
