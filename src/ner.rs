@@ -11,6 +11,7 @@ pub mod features;
 pub mod gazetteer;
 pub mod lang;
 pub mod model;
+pub mod rules;
 pub mod score;
 pub mod tags;
 pub mod token;
@@ -161,8 +162,8 @@ pub fn recognize_with(model: &model::Model, text: &str) -> Vec<Span> {
 
 /// A version string for the embedded models, for cache keys: it changes
 /// whenever either model file changes (a 64-bit hash of both, computed once,
-/// about a millisecond), so a retrained model never serves stale cached
-/// annotations.
+/// about a millisecond) or the output rules do ([`rules::VERSION`]), so a
+/// retrained model never serves stale cached annotations.
 pub fn model_version() -> &'static str {
     static VERSION: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     VERSION.get_or_init(|| {
@@ -182,6 +183,6 @@ pub fn model_version() -> &'static str {
             }
             h = (h ^ bytes.len() as u64).wrapping_mul(0x0100_0000_01b3);
         }
-        format!("ner-{h:016x}")
+        format!("ner-{h:016x}-r{}", rules::VERSION)
     })
 }

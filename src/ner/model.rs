@@ -453,7 +453,12 @@ impl Model {
         self.tag_prepared(&buf, &sents, stages, &mut tags);
         sents
             .iter()
-            .map(|r| self.tagset.decode(&tags[r.clone()]))
+            .zip(sentences)
+            .map(|(r, words)| {
+                let mut iob2 = self.tagset.decode(&tags[r.clone()]);
+                crate::ner::rules::org_heads(|i| words[i].as_ref(), &self.cues, &mut iob2);
+                iob2
+            })
             .collect()
     }
 
@@ -477,7 +482,9 @@ impl Model {
         let mut tags = Vec::new();
         self.tag_prepared(&buf, sents, self.nstages, &mut tags);
         for r in sents {
-            let iob2 = self.tagset.decode(&tags[r.clone()]);
+            let mut iob2 = self.tagset.decode(&tags[r.clone()]);
+            let words = &tokens[r.clone()];
+            crate::ner::rules::org_heads(|i| words[i].text(text), &self.cues, &mut iob2);
             for (a, b, label) in crate::ner::tags::spans(&iob2) {
                 emit(r.start + a, r.start + b, label);
             }
