@@ -10,7 +10,15 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 /// sorot: a terminal news reader that highlights people, organisations and places.
 #[derive(Debug, Parser)]
-#[command(name = "sorot", version, about, args_conflicts_with_subcommands = true)]
+// Not `args_conflicts_with_subcommands`: that made the global options count
+// as reader arguments, so `sorot --config F list` opened a path named `list`.
+// A subcommand name is one only before any path (`sorot DIR list` opens two).
+#[command(
+    name = "sorot",
+    version,
+    about,
+    override_usage = "sorot [OPTIONS] [PATH]...\n       sorot [OPTIONS] <COMMAND> [ARGS]..."
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -343,5 +351,43 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
                 })?;
             crate::commands::fetch::run(&urls, &into, timeout, max_bytes)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str]) -> Cli {
+        Cli::try_parse_from(std::iter::once("sorot").chain(args.iter().copied()))
+            .unwrap_or_else(|e| panic!("{args:?}: {e}"))
+    }
+
+    #[test]
+    fn global_options_before_a_subcommand_keep_it_a_subcommand() {
+        let cli = parse(&["--config", "c.toml", "list", "news"]);
+        assert_eq!(cli.config, Some(PathBuf::from("c.toml")));
+        match cli.command {
+            Some(Command::List { paths, .. }) => assert_eq!(paths, [PathBuf::from("news")]),
+            other => panic!("not list: {other:?}"),
+        }
+        assert!(cli.paths.is_empty());
+        let cli = parse(&["--max-size", "10", "annotate", "a.txt"]);
+        assert_eq!(cli.max_size, Some(10));
+        assert!(matches!(cli.command, Some(Command::Annotate { .. })));
+        // After the subcommand too (global options).
+        let cli = parse(&["list", "--config", "c.toml", "news"]);
+        assert_eq!(cli.config, Some(PathBuf::from("c.toml")));
+        assert!(matches!(cli.command, Some(Command::List { .. })));
+    }
+
+    #[test]
+    fn a_subcommand_name_after_a_path_is_a_path() {
+        let cli = parse(&["news", "list"]);
+        assert!(cli.command.is_none());
+        assert_eq!(cli.paths, [PathBuf::from("news"), PathBuf::from("list")]);
+        let cli = parse(&["--config", "c.toml", "news"]);
+        assert!(cli.command.is_none());
+        assert_eq!(cli.paths, [PathBuf::from("news")]);
     }
 }
