@@ -266,3 +266,42 @@ fn e2e_entities_highlight_panel_and_filter() {
     s.keys(&["q"]);
     s.wait_exit();
 }
+
+/// The cell (column, row) where `text` is first drawn at or right of column
+/// `from_x` on a plain capture (one char per cell: no wide characters here).
+fn cell_of(screen: &str, text: &str, from_x: usize) -> Option<(u16, u16)> {
+    screen.lines().enumerate().find_map(|(y, line)| {
+        let cells: Vec<char> = line.chars().collect();
+        let want: Vec<char> = text.chars().collect();
+        (from_x..cells.len().saturating_sub(want.len() - 1))
+            .find(|&x| cells[x..x + want.len()] == want[..])
+            .map(|x| (x as u16, y as u16))
+    })
+}
+
+#[test]
+fn e2e_click_on_a_name_selects_it_in_the_panel() {
+    require_tmux!("e2e_click_on_a_name_selects_it_in_the_panel");
+    let s = tmux::Session::new("entity-click");
+    s.start_paths(&fixtures());
+    s.wait_for("2 articles");
+    s.keys(&["j", "Enter"]);
+    let screen = s.wait_for("Entities: PER");
+    let (_, groups) = model_groups();
+    let person = groups
+        .iter()
+        .find(|g| g.label == Label::Per)
+        .expect("the model finds a person in the fixture");
+    // In the reading pane (right of the list), inside the name.
+    let list_width = screen
+        .lines()
+        .next()
+        .map_or(0, |l| l.chars().position(|c| c == '┐').unwrap_or(0));
+    let (x, y) = cell_of(&screen, &person.name, list_width + 1)
+        .unwrap_or_else(|| panic!("{} not drawn:\n{screen}", person.name));
+    s.click(x + 1, y);
+    let after = s.wait_for(&format!("{}: mention ", person.name));
+    assert!(after.contains("Entities "), "the panel opened:\n{after}");
+    s.keys(&["q"]);
+    s.wait_exit();
+}

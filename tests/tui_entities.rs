@@ -13,6 +13,7 @@ use sorot::app::{Action, App};
 use sorot::article::Article;
 use sorot::ner::{Label, Lang, Span};
 use sorot::state::StateStore;
+use unicode_width::UnicodeWidthStr;
 
 /// Spans over `mentions` of `text`, each searched after the previous one.
 fn spans(text: &str, mentions: &[(&str, Label)]) -> Vec<Span> {
@@ -196,4 +197,83 @@ fn entity_views_draw_at_every_size() {
             }
         }
     }
+}
+
+/// Where `needle` is drawn at `w`x`h` (its first cell), searching each row
+/// from `from_x` rightwards (so a pane on the left can be skipped).
+fn on_screen(app: &App, w: u16, h: u16, needle: &str, from_x: u16) -> (u16, u16) {
+    let terminal = draw(app, w, h);
+    let buf = terminal.backend().buffer();
+    for y in 0..h {
+        // One string per row with each cell's x, wide characters once.
+        let mut row = String::new();
+        let mut xs = Vec::new();
+        let mut x = from_x;
+        while x < w {
+            let sym = buf[(x, y)].symbol();
+            for _ in sym.chars() {
+                xs.push(x);
+            }
+            row.push_str(sym);
+            // A wide character's second cell holds nothing of its own.
+            x += u16::try_from(UnicodeWidthStr::width(sym).max(1)).unwrap_or(1);
+        }
+        if let Some(at) = row.find(needle) {
+            return (xs[row[..at].chars().count()], y);
+        }
+    }
+    panic!("{needle:?} not on screen");
+}
+
+fn selected_entity(app: &App) -> Option<(String, Option<usize>)> {
+    let panel = app.panel();
+    panel
+        .selected_group()
+        .map(|g| (g.name.clone(), panel.mention))
+}
+
+#[test]
+fn clicking_an_entity_in_the_text_selects_it_in_the_panel() {
+    let (w, h) = (100, 30);
+    let mut app = app_at(w, h);
+    press(&mut app, KeyCode::Enter);
+    assert!(!app.panel().open);
+    // The reader is right of the list; click inside "Beijing".
+    let (x, y) = on_screen(&app, w, h, "Beijing bersama", 0);
+    app.update(Action::Click { x: x + 3, y });
+    assert!(app.panel().open, "the panel opens");
+    assert_eq!(selected_entity(&app), Some(("Beijing".into(), Some(0))));
+    assert_eq!(app.focus(), sorot::app::state::Focus::Reader, "focus stays");
+    // A later short form is a mention of the merged entity: "Chen" is the
+    // third of Chen Wei's mentions (title, body, then this one).
+    let (x, y) = on_screen(&app, w, h, "Chen mengatakan", 0);
+    app.update(Action::Click { x, y });
+    assert_eq!(selected_entity(&app), Some(("Chen Wei".into(), Some(2))));
+    assert!(sorot::ui::status_bar::summary(&app).contains("mention 3 of 3"));
+    // The right half of a wide character is that character.
+    let (x, y) = on_screen(&app, w, h, "刘洋 dan", 0);
+    app.update(Action::Click { x: x + 1, y });
+    assert_eq!(selected_entity(&app), Some(("刘洋".into(), Some(0))));
+    // Plain text selects nothing new.
+    let (x, y) = on_screen(&app, w, h, "bersama", 0);
+    app.update(Action::Click { x, y });
+    assert_eq!(selected_entity(&app), Some(("刘洋".into(), Some(0))));
+}
+
+#[test]
+fn clicking_an_entity_in_the_panel_selects_it() {
+    let (w, h) = (100, 30);
+    let mut app = app_at(w, h);
+    press(&mut app, KeyCode::Enter);
+    typed(&mut app, "e");
+    let first = selected_entity(&app).expect("a selected entity");
+    let (x, y) = on_screen(&app, w, h, "  Zhao Xinyi", 60);
+    app.update(Action::Click { x: x + 2, y });
+    assert_eq!(selected_entity(&app), Some(("Zhao Xinyi".into(), None)));
+    assert_ne!(first.0, "Zhao Xinyi");
+    assert_eq!(app.focus(), sorot::app::state::Focus::Entities);
+    // A heading selects nothing.
+    let (x, y) = on_screen(&app, w, h, "Places", 60);
+    app.update(Action::Click { x, y });
+    assert_eq!(selected_entity(&app), Some(("Zhao Xinyi".into(), None)));
 }

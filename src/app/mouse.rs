@@ -7,10 +7,14 @@
 use ratatui::crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
 use ratatui::layout::{Position, Rect};
 
+use unicode_width::UnicodeWidthChar;
+
 use super::App;
 use super::action::Action;
 use super::state::{Focus, Overlay};
-use crate::ui::layout::{self, LIST_ITEM_HEIGHT};
+use crate::entities::Field;
+use crate::ui::entity_panel::{self, PanelRow};
+use crate::ui::layout::{self, LIST_ITEM_HEIGHT, LineKind};
 
 /// Lines the reading pane moves per wheel notch.
 pub const WHEEL_LINES: usize = 3;
@@ -31,8 +35,8 @@ pub fn action_for_mouse(ev: MouseEvent) -> Option<Action> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Hit {
     List(Rect),
-    Reader,
-    Entities,
+    Reader(Rect),
+    Entities(Rect),
     Elsewhere,
 }
 
@@ -44,15 +48,60 @@ impl App {
         let at = Position::new(x, y);
         match (panes.list, panes.reader, panes.entities) {
             (Some(list), _, _) if list.contains(at) => Hit::List(list),
-            (_, Some(reader), _) if reader.contains(at) => Hit::Reader,
-            (_, _, Some(panel)) if panel.contains(at) => Hit::Entities,
+            (_, Some(reader), _) if reader.contains(at) => Hit::Reader(reader),
+            (_, _, Some(panel)) if panel.contains(at) => Hit::Entities(panel),
             _ => Hit::Elsewhere,
         }
     }
 
+    /// Where a cell of the reading pane `pane` falls in the open article's
+    /// text, as drawn: the field and the byte offset of the character there.
+    fn text_at(&self, pane: Rect, x: u16, y: u16) -> Option<(Field, usize)> {
+        let inner = layout::reader_inner(pane);
+        if !inner.contains(Position::new(x, y)) {
+            return None;
+        }
+        let article = self.reader.article.and_then(|i| self.article(i))?;
+        // The layout the pane was drawn with (it draws a fresh one, with the
+        // same lines, only when this one is missing).
+        let doc = self.open_layout().filter(|l| l.width == inner.width)?;
+        let rows = usize::from(inner.height);
+        let scroll = self.reader.scroll.min(doc.max_scroll(rows));
+        let line = doc.lines.get(scroll + usize::from(y - inner.y))?;
+        let (field, text) = match line.kind {
+            LineKind::Title => (Field::Title, &article.title),
+            LineKind::Body => (Field::Body, &article.body),
+            _ => return None,
+        };
+        let col = usize::from(x - inner.x);
+        let mut at = 0;
+        for (i, c) in text.get(line.range.clone())?.char_indices() {
+            let w = c.width().unwrap_or(0);
+            if col < at + w {
+                return Some((field, line.range.start + i));
+            }
+            at += w;
+        }
+        None
+    }
+
+    /// The panel row under a cell of the entity panel `pane`, as drawn.
+    fn panel_row_at(&self, pane: Rect, y: u16) -> Option<PanelRow> {
+        let inner = pane.inner(ratatui::layout::Margin::new(1, 1));
+        if self.panel.article != self.reader.article || y < inner.y || y >= inner.bottom() {
+            return None;
+        }
+        let rows = entity_panel::rows(&self.panel.groups);
+        let height = usize::from(inner.height);
+        let first = entity_panel::first_row(&rows, self.panel.selected, height);
+        rows.get(first + usize::from(y - inner.y)).copied()
+    }
+
     /// A left click: on an article in the list selects it (a click on the
-    /// selected one opens it), on a pane focuses it; with an overlay open,
-    /// closes the overlay.
+    /// selected one opens it); on an entity in the text selects it in the
+    /// entity panel (opening the panel) as the current mention; on an
+    /// entity in the panel selects it; on a pane focuses it. With an overlay
+    /// open, closes the overlay.
     pub(super) fn click(&mut self, x: u16, y: u16) {
         if self.overlay != Overlay::None {
             self.update(Action::CloseOverlay);
@@ -76,12 +125,23 @@ impl App {
                     }
                 }
             }
-            Hit::Reader => {
+            Hit::Reader(pane) => {
+                // Resolved against the screen as it was before the focus moves.
+                let text = self.text_at(pane, x, y);
                 if self.reader.article.is_some() && self.focus != Focus::Reader {
                     self.update(Action::FocusNext);
                 }
+                if let Some((field, offset)) = text {
+                    self.select_mention_at(field, offset);
+                }
             }
-            Hit::Entities => self.focus = Focus::Entities,
+            Hit::Entities(pane) => {
+                let row = self.panel_row_at(pane, y);
+                self.focus = Focus::Entities;
+                if let Some(PanelRow::Entity(g)) = row {
+                    self.select_entity(g);
+                }
+            }
             Hit::Elsewhere => {}
         }
     }
@@ -112,7 +172,7 @@ impl App {
                 };
                 step(self, a, 1);
             }
-            Hit::Reader => {
+            Hit::Reader(_) => {
                 let a = if down {
                     Action::ScrollDown
                 } else {
@@ -120,7 +180,7 @@ impl App {
                 };
                 step(self, a, WHEEL_LINES);
             }
-            Hit::Entities => {
+            Hit::Entities(_) => {
                 let a = if down {
                     Action::EntityNext
                 } else {

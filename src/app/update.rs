@@ -376,7 +376,7 @@ impl App {
         self.keep_selection_visible();
     }
 
-    fn select_entity(&mut self, pos: usize) {
+    pub(super) fn select_entity(&mut self, pos: usize) {
         let n = self.panel.groups.len();
         let pos = pos.min(n.saturating_sub(1));
         if pos != self.panel.selected {
@@ -401,6 +401,11 @@ impl App {
         };
         let m = group.mentions[next];
         self.panel.mention = Some(next);
+        self.reveal_mention(m);
+    }
+
+    /// Scrolls the reader so mention `m` of the open article is visible.
+    fn reveal_mention(&mut self, m: entities::Mention) {
         let line = self.open_layout().and_then(|l| match m.field {
             Field::Title => l.line_of_title_offset(m.start),
             Field::Body => l.line_of_body_offset(m.start),
@@ -408,6 +413,36 @@ impl App {
         if let Some(line) = line {
             self.reveal_line(line);
         }
+    }
+
+    /// Selects the entity with a mention covering byte `offset` of the open
+    /// article's `field` (a click on it in the text), opening the panel
+    /// without taking the focus, and makes that mention the current one
+    /// ("mention 3 of 7"). False when no entity is there.
+    pub(super) fn select_mention_at(&mut self, field: Field, offset: usize) -> bool {
+        self.load_panel();
+        let hit = self.panel.groups.iter().enumerate().find_map(|(g, group)| {
+            group
+                .mentions
+                .iter()
+                .position(|m| m.field == field && (m.start..m.end).contains(&offset))
+                .map(|k| (g, k))
+        });
+        let Some((g, k)) = hit else {
+            return false;
+        };
+        let m = self.panel.groups[g].mentions[k];
+        self.panel.selected = g;
+        self.panel.mention = Some(k);
+        if !self.panel.open {
+            // The reader narrows: re-wrap, then keep the clicked text in view.
+            self.panel.open = true;
+            self.ensure_layout();
+            self.reader.scroll = self.reader.scroll.min(self.max_scroll());
+            self.keep_selection_visible();
+        }
+        self.reveal_mention(m);
+        true
     }
 
     fn filter_by_entity(&mut self) {

@@ -54,6 +54,17 @@ pub fn rows(groups: &[EntityGroup]) -> Vec<PanelRow> {
     out
 }
 
+/// The first row shown in a panel `height` rows high: the selected
+/// entity's row stays on screen, with its heading when that fits. Shared
+/// with mouse hit-testing, so a click lands on the row that was drawn.
+pub fn first_row(rows: &[PanelRow], selected: usize, height: usize) -> usize {
+    let sel_row = rows
+        .iter()
+        .position(|r| *r == PanelRow::Entity(selected))
+        .unwrap_or(0);
+    (sel_row + 1).saturating_sub(height)
+}
+
 /// The panel for one frame.
 pub struct EntityPanelWidget<'a> {
     app: &'a App,
@@ -101,12 +112,7 @@ impl Widget for EntityPanelWidget<'_> {
         }
         let rows = rows(&panel.groups);
         let height = usize::from(inner.height);
-        let sel_row = rows
-            .iter()
-            .position(|r| *r == PanelRow::Entity(panel.selected))
-            .unwrap_or(0);
-        // Keep the selection on screen, with its heading when that fits.
-        let offset = (sel_row + 1).saturating_sub(height);
+        let offset = first_row(&rows, panel.selected, height);
         let width = usize::from(inner.width);
         let lines: Vec<Line<'_>> = rows
             .iter()

@@ -206,6 +206,13 @@ impl Session {
         self.tmux_ok(&args);
     }
 
+    /// A left click on the cell at column `x`, row `y` (0-based), sent as
+    /// the SGR mouse sequences a terminal sends (press, then release).
+    pub fn click(&self, x: u16, y: u16) {
+        let (col, row) = (x + 1, y + 1);
+        self.type_text(&format!("\x1b[<0;{col};{row}M\x1b[<0;{col};{row}m"));
+    }
+
     /// Sends literal text (no key-name lookup).
     pub fn type_text(&self, text: &str) {
         self.tmux_ok(&["send-keys", "-t", "main", "-l", text]);
