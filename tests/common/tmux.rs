@@ -146,6 +146,13 @@ impl Session {
         self.start(&args, 100, 30);
     }
 
+    /// Runs the binary with `paths` again in the same session (after it
+    /// exited; its dead pane is kept), with the same XDG directories.
+    pub fn restart_paths(&self, paths: &[PathBuf]) {
+        let args: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+        self.respawn(&command_line(self.home.path(), &args));
+    }
+
     /// The visible screen as plain text.
     pub fn screen(&self) -> String {
         self.tmux_ok(&["capture-pane", "-p", "-t", "main"])
