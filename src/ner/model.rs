@@ -495,8 +495,9 @@ impl Model {
     /// token ranges), writing one tag index per token into `tags`.
     ///
     /// The local features are hashed once: their stage-1 and stage-2 weight
-    /// rows are adjacent in `dense`, so the first pass sums both and keeps
-    /// the stage-2 part; the second pass only adds the document features.
+    /// rows are adjacent in one block of `weights`, so the first pass sums
+    /// both and keeps the stage-2 part; the second pass only adds the
+    /// document features.
     fn tag_prepared(
         &self,
         buf: &Buffers,
@@ -605,8 +606,9 @@ fn read_stages(
     Ok(trans)
 }
 
-/// Adds, for every bucket in `feats`, the `len` weights starting `first`
-/// into the bucket's `stride`-long block of `dense` to `acc[..len]`.
+/// Adds, for every bucket in `feats`, the `len` weights starting `first` of
+/// the bucket's block in `weights` to `acc[..len]` (empty buckets add
+/// nothing).
 #[inline]
 fn sum_rows(weights: &Weights, first: usize, len: usize, feats: &[u32], acc: &mut [i32]) {
     // Fixed widths let the compiler unroll and vectorise the sums.

@@ -26,9 +26,13 @@ const ORG_FINAL: &[&str] = &["lab", "labs", "research", "inc", "corp", "ltd", "t
 /// Labs"). Names already tagged ORG keep their bounds: there the word before
 /// is usually rightly apart ("Underwriter Bear Stearns Inc").
 pub fn org_heads<'a>(text: impl Fn(usize) -> &'a str, cues: &Cues, tags: &mut [Tag]) {
+    // Runs on every sentence tagged: most have no head word inside a name,
+    // and those are left without building their span list.
+    if !(0..tags.len()).any(|i| tags[i] != Tag::O && is_org_final(text(i))) {
+        return;
+    }
     for (a, b, label) in spans(tags) {
-        let last = text(b - 1).trim_end_matches('.');
-        if label == Label::Org || !ORG_FINAL.iter().any(|h| h.eq_ignore_ascii_case(last)) {
+        if label == Label::Org || !is_org_final(text(b - 1)) {
             continue;
         }
         let mut start = a;
@@ -46,6 +50,11 @@ pub fn org_heads<'a>(text: impl Fn(usize) -> &'a str, cues: &Cues, tags: &mut [T
             *t = Tag::I(Label::Org);
         }
     }
+}
+
+fn is_org_final(word: &str) -> bool {
+    let word = word.trim_end_matches('.');
+    ORG_FINAL.iter().any(|h| h.eq_ignore_ascii_case(word))
 }
 
 fn starts_upper(word: &str) -> bool {
