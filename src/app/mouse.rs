@@ -87,7 +87,7 @@ impl App {
 
     /// The panel row under a cell of the entity panel `pane`, as drawn.
     fn panel_row_at(&self, pane: Rect, y: u16) -> Option<PanelRow> {
-        let inner = pane.inner(ratatui::layout::Margin::new(1, 1));
+        let inner = layout::panel_inner(pane);
         if self.panel.article != self.reader.article || y < inner.y || y >= inner.bottom() {
             return None;
         }

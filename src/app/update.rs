@@ -371,6 +371,12 @@ impl App {
             self.panel.open = true;
             self.focus = Focus::Entities;
         }
+        self.panel_shown_or_hidden();
+    }
+
+    /// The reader's width changed with the panel: re-wrap, keep the scroll
+    /// in range and the list selection in view.
+    fn panel_shown_or_hidden(&mut self) {
         self.ensure_layout();
         self.reader.scroll = self.reader.scroll.min(self.max_scroll());
         self.keep_selection_visible();
@@ -435,11 +441,9 @@ impl App {
         self.panel.selected = g;
         self.panel.mention = Some(k);
         if !self.panel.open {
-            // The reader narrows: re-wrap, then keep the clicked text in view.
+            // The reader narrows; the clicked text is brought back below.
             self.panel.open = true;
-            self.ensure_layout();
-            self.reader.scroll = self.reader.scroll.min(self.max_scroll());
-            self.keep_selection_visible();
+            self.panel_shown_or_hidden();
         }
         self.reveal_mention(m);
         true

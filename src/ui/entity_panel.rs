@@ -13,6 +13,7 @@ use crate::app::App;
 use crate::entities::EntityGroup;
 use crate::ner::Label;
 use crate::ui::article_list::truncate;
+use crate::ui::layout;
 
 /// How a type is called in headings.
 pub fn label_name(label: Label) -> &'static str {
@@ -90,7 +91,7 @@ impl Widget for EntityPanelWidget<'_> {
         let block = Block::bordered()
             .border_style(theme.border(self.focused))
             .title(Line::styled(title, theme.pane_title));
-        let inner = block.inner(area);
+        let inner = layout::panel_inner(area);
         block.render(area, buf);
         if inner.is_empty() {
             return;

@@ -121,6 +121,11 @@ pub fn list_inner(pane: Rect) -> Rect {
     pane.inner(ratatui::layout::Margin::new(1, 1))
 }
 
+/// The rows inside the entity panel's border.
+pub fn panel_inner(pane: Rect) -> Rect {
+    pane.inner(ratatui::layout::Margin::new(1, 1))
+}
+
 /// The text area inside the reading pane's border and side padding.
 pub fn reader_inner(pane: Rect) -> Rect {
     pane.inner(ratatui::layout::Margin::new(2, 1))
