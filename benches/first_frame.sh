@@ -48,14 +48,10 @@ else
 fi
 echo "corpus: $N articles, $(du -sh "$CORPUS" | cut -f1) in $CORPUS"
 
+. benches/tmux_probe.sh
 run() { # $1 = probe mode, $2 = output file
-  tmux -L "$SOCK" -f /dev/null new-session -d -x 120 -y 40 \
+  tmux_probe "$SOCK" 60 \
     "env XDG_DATA_HOME='$WORK/data' SOROT_FIRST_FRAME_EXIT=$1 '$BIN' '$CORPUS' 2>'$2'"
-  local start=$SECONDS
-  while tmux -L "$SOCK" has-session 2>/dev/null; do
-    if (( SECONDS - start > 60 )); then echo "timed out" >&2; exit 1; fi
-    sleep 0.02
-  done
   cat "$2"
 }
 

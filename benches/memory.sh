@@ -27,16 +27,12 @@ cargo run --release --quiet --example gen_corpus -- "$CORPUS" "$N" >/dev/null
 BYTES=$(find "$CORPUS" -type f -printf '%s\n' | awk '{s += $1} END {print s}')
 echo "corpus: $N articles, $BYTES bytes; 3x is $((BYTES * 3 / 1024)) KiB"
 
+. benches/tmux_probe.sh
 run() { # $1 = probe mode, $2 = cache dir
   local out=$WORK/out
   rm -rf "$WORK/data"
-  tmux -L "$SOCK" -f /dev/null new-session -d -x 120 -y 40 \
+  tmux_probe "$SOCK" 120 \
     "env XDG_DATA_HOME='$WORK/data' XDG_CACHE_HOME='$2' SOROT_FIRST_FRAME_EXIT=$1 '$BIN' '$CORPUS' 2>'$out'"
-  local start=$SECONDS
-  while tmux -L "$SOCK" has-session 2>/dev/null; do
-    if (( SECONDS - start > 120 )); then echo "timed out" >&2; exit 1; fi
-    sleep 0.05
-  done
   local line kib
   line=$(grep -E "^(all loaded|entities indexed)" "$out" || { cat "$out" >&2; exit 1; })
   kib=$(sed -n 's/.*peak RSS: \([0-9]*\) KiB.*/\1/p' <<<"$line")

@@ -68,6 +68,10 @@ pub fn command_line(home: &Path, args: &[String]) -> String {
     cmd
 }
 
+fn path_args(paths: &[PathBuf]) -> Vec<String> {
+    paths.iter().map(|p| p.display().to_string()).collect()
+}
+
 /// One private tmux server with one window, `main`.
 pub struct Session {
     pub socket: String,
@@ -142,15 +146,13 @@ impl Session {
 
     /// Starts the binary with `paths` (as arguments) in a 100x30 session.
     pub fn start_paths(&self, paths: &[PathBuf]) {
-        let args: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
-        self.start(&args, 100, 30);
+        self.start(&path_args(paths), 100, 30);
     }
 
     /// Runs the binary with `paths` again in the same session (after it
     /// exited; its dead pane is kept), with the same XDG directories.
     pub fn restart_paths(&self, paths: &[PathBuf]) {
-        let args: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
-        self.respawn(&command_line(self.home.path(), &args));
+        self.respawn(&command_line(self.home.path(), &path_args(paths)));
     }
 
     /// The visible screen as plain text.
