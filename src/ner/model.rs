@@ -420,6 +420,15 @@ impl Model {
         Ok(Model::from_parts(tagset, bits, gaz, weights, trans))
     }
 
+    /// True when the training data (or a shipped name list) had `name` as a
+    /// name, of any type.
+    fn knows(&self, name: &[&str]) -> bool {
+        let key = crate::ner::gazetteer::seq_hash(
+            name.iter().map(|w| crate::ner::features::hash_lower(w)),
+        );
+        self.gaz.get(key) != 0
+    }
+
     fn extractor(&self) -> Extractor<'_> {
         Extractor {
             bits: self.bits,
@@ -451,7 +460,7 @@ impl Model {
         }
         let mut tags = Vec::new();
         self.tag_prepared(&buf, &sents, stages, &mut tags);
-        sents
+        let mut out: Vec<Vec<Tag>> = sents
             .iter()
             .zip(sentences)
             .map(|(r, words)| {
@@ -459,7 +468,9 @@ impl Model {
                 crate::ner::rules::org_heads(|i| words[i].as_ref(), &self.cues, &mut iob2);
                 iob2
             })
-            .collect()
+            .collect();
+        crate::ner::rules::propagate(|s, i| sentences[s][i].as_ref(), |k| self.knows(k), &mut out);
+        out
     }
 
     /// Tags the tokens `tokens` of `text` (split into sentences `sents`, as
@@ -481,11 +492,22 @@ impl Model {
         }
         let mut tags = Vec::new();
         self.tag_prepared(&buf, sents, self.nstages, &mut tags);
-        for r in sents {
-            let mut iob2 = self.tagset.decode(&tags[r.clone()]);
-            let words = &tokens[r.clone()];
-            crate::ner::rules::org_heads(|i| words[i].text(text), &self.cues, &mut iob2);
-            for (a, b, label) in crate::ner::tags::spans(&iob2) {
+        let mut all: Vec<Vec<Tag>> = sents
+            .iter()
+            .map(|r| {
+                let mut iob2 = self.tagset.decode(&tags[r.clone()]);
+                let words = &tokens[r.clone()];
+                crate::ner::rules::org_heads(|i| words[i].text(text), &self.cues, &mut iob2);
+                iob2
+            })
+            .collect();
+        crate::ner::rules::propagate(
+            |s, i| tokens[sents[s].start + i].text(text),
+            |k| self.knows(k),
+            &mut all,
+        );
+        for (r, iob2) in sents.iter().zip(&all) {
+            for (a, b, label) in crate::ner::tags::spans(iob2) {
                 emit(r.start + a, r.start + b, label);
             }
         }
