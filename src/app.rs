@@ -669,6 +669,23 @@ enum Probe {
     EntitiesDone,
 }
 
+/// Draws one frame between the "synchronized update" markers (DEC private
+/// mode 2026), so a terminal that supports them shows the frame whole
+/// rather than half old, half new while the cells are written; others
+/// ignore the markers.
+fn draw_synchronized<W: std::io::Write>(
+    terminal: &mut ratatui::Terminal<ratatui::backend::CrosstermBackend<W>>,
+    app: &App,
+) -> std::io::Result<()> {
+    use ratatui::crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdate};
+    ratatui::crossterm::queue!(terminal.backend_mut(), BeginSynchronizedUpdate)?;
+    let drawn = terminal.draw(|f| crate::ui::draw(f, app)).map(|_| ());
+    // Ended even when the draw failed, so the terminal is not left holding
+    // its updates back.
+    let ended = ratatui::crossterm::execute!(terminal.backend_mut(), EndSynchronizedUpdate);
+    drawn.and(ended)
+}
+
 /// Draws, reads keys and loader batches, and saves state until quit. With
 /// `probe`, stops when the probed moment is reached and returns its report.
 fn run_loop(
@@ -705,9 +722,7 @@ fn run_loop(
             dirty = true;
         }
         if dirty {
-            terminal
-                .draw(|f| crate::ui::draw(f, &app))
-                .map_err(|e| Error::io("drawing the screen", e))?;
+            draw_synchronized(terminal, &app).map_err(|e| Error::io("drawing the screen", e))?;
             dirty = false;
             if was_loading {
                 slowest_turn = slowest_turn.max(turn.elapsed());
@@ -844,5 +859,42 @@ fn save_state(app: &mut App) {
         .collect();
     if !fresh.is_empty() {
         app.update(Action::ProblemsFound(fresh));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_frame_is_written_between_the_synchronized_update_markers() {
+        /// Keeps what the terminal wrote where the test can read it.
+        #[derive(Clone, Default)]
+        struct Shared(std::rc::Rc<std::cell::RefCell<Vec<u8>>>);
+        impl std::io::Write for Shared {
+            fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+                self.0.borrow_mut().extend_from_slice(b);
+                Ok(b.len())
+            }
+            fn flush(&mut self) -> std::io::Result<()> {
+                Ok(())
+            }
+        }
+        let written = Shared::default();
+        let backend = ratatui::backend::CrosstermBackend::new(written.clone());
+        let mut terminal = ratatui::Terminal::with_options(
+            backend,
+            ratatui::TerminalOptions {
+                viewport: ratatui::Viewport::Fixed(Rect::new(0, 0, 60, 12)),
+            },
+        )
+        .expect("terminal");
+        let mut app = App::new(StateStore::in_memory());
+        app.update(Action::Resize(60, 12));
+        draw_synchronized(&mut terminal, &app).expect("drawn");
+        let out = String::from_utf8_lossy(&written.0.borrow()).into_owned();
+        assert!(out.starts_with("\x1b[?2026h"), "{out:?}");
+        assert!(out.ends_with("\x1b[?2026l"), "{out:?}");
+        assert!(out.contains("Articles"), "the frame is inside: {out:?}");
     }
 }

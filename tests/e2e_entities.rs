@@ -286,7 +286,10 @@ fn e2e_click_on_a_name_selects_it_in_the_panel() {
     s.start_paths(&fixtures());
     s.wait_for("2 articles");
     s.keys(&["j", "Enter"]);
-    let screen = s.wait_for("Entities: PER");
+    // The status bar names the focused pane: the reader, once Enter is in.
+    let screen = s.wait_until("the reader to open", |sc| {
+        sc.contains("Entities: PER") && sc.contains("· reader")
+    });
     let (_, groups) = model_groups();
     let person = groups
         .iter()
