@@ -450,6 +450,22 @@ impl Model {
         sentences: &[&[S]],
         stages: usize,
     ) -> Vec<Vec<Tag>> {
+        self.tag_document_with(sentences, stages, true)
+    }
+
+    /// The tagger's own tags for a document, without the output rules of
+    /// [`crate::ner::rules`]: what the document stage sees at run time, so
+    /// what training gives it to learn from.
+    pub fn tag_document_raw<S: AsRef<str>>(&self, sentences: &[&[S]]) -> Vec<Vec<Tag>> {
+        self.tag_document_with(sentences, self.nstages, false)
+    }
+
+    fn tag_document_with<S: AsRef<str>>(
+        &self,
+        sentences: &[&[S]],
+        stages: usize,
+        rules: bool,
+    ) -> Vec<Vec<Tag>> {
         let ex = self.extractor();
         let mut buf = Buffers::default();
         let mut sents = Vec::with_capacity(sentences.len());
@@ -465,10 +481,15 @@ impl Model {
             .zip(sentences)
             .map(|(r, words)| {
                 let mut iob2 = self.tagset.decode(&tags[r.clone()]);
-                crate::ner::rules::org_heads(|i| words[i].as_ref(), &self.cues, &mut iob2);
+                if rules {
+                    crate::ner::rules::org_heads(|i| words[i].as_ref(), &self.cues, &mut iob2);
+                }
                 iob2
             })
             .collect();
+        if !rules {
+            return out;
+        }
         crate::ner::rules::propagate(|s, i| sentences[s][i].as_ref(), |k| self.knows(k), &mut out);
         out
     }

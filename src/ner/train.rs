@@ -621,7 +621,7 @@ pub fn train_weighted(
                             }
                             let sents: Vec<&[String]> =
                                 d.sentences.iter().map(|s| &s.tokens[..]).collect();
-                            let tags = m.tag_document(&sents);
+                            let tags = m.tag_document_raw(&sents);
                             let idx = tags.iter().map(|t| tagset.encode(t)).collect();
                             res.push((di, idx));
                         }
