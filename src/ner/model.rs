@@ -17,7 +17,7 @@ use std::ops::Range;
 use std::sync::LazyLock;
 
 use crate::ner::decode::{self, Constraints, Scratch};
-use crate::ner::features::{Buffers, DocInfo, Extractor, F_INIT_UPPER};
+use crate::ner::features::{Buffers, DocInfo, Extractor, F_INIT_UPPER, TokInfo};
 use crate::ner::gazetteer::{Cues, Gazetteer};
 use crate::ner::tags::{Scheme, Tag, TagSet};
 use crate::ner::token::Token;
@@ -145,7 +145,7 @@ impl Reader<'_> {
 
 /// Identity hasher for keys that are already hashes.
 #[derive(Default)]
-struct IdHasher(u64);
+pub(crate) struct IdHasher(u64);
 
 impl Hasher for IdHasher {
     fn finish(&self) -> u64 {
@@ -422,11 +422,10 @@ impl Model {
 
     /// True when the training data (or a shipped name list) had `name` as a
     /// name, of any type.
-    fn knows(&self, name: &[&str]) -> bool {
-        let key = crate::ner::gazetteer::seq_hash(
-            name.iter().map(|w| crate::ner::features::hash_lower(w)),
-        );
-        self.gaz.get(key) != 0
+    fn knows(&self, name: &[TokInfo]) -> bool {
+        self.gaz.get(crate::ner::gazetteer::seq_hash(
+            name.iter().map(|t| t.lower),
+        )) != 0
     }
 
     fn extractor(&self) -> Extractor<'_> {
@@ -490,7 +489,17 @@ impl Model {
         if !rules {
             return out;
         }
-        crate::ner::rules::propagate(|s, i| sentences[s][i].as_ref(), |k| self.knows(k), &mut out);
+        let flat: Vec<&str> = sentences
+            .iter()
+            .flat_map(|s| s.iter().map(|w| w.as_ref()))
+            .collect();
+        crate::ner::rules::propagate(
+            &buf.info,
+            &sents,
+            |k| flat[k],
+            |name| self.knows(name),
+            &mut out,
+        );
         out
     }
 
@@ -523,8 +532,10 @@ impl Model {
             })
             .collect();
         crate::ner::rules::propagate(
-            |s, i| tokens[sents[s].start + i].text(text),
-            |k| self.knows(k),
+            &buf.info,
+            sents,
+            |k| tokens[k].text(text),
+            |name| self.knows(name),
             &mut all,
         );
         for (r, iob2) in sents.iter().zip(&all) {

@@ -4,10 +4,14 @@
 //! half learns, and that hold in every language we tag.
 
 use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
+use std::ops::Range;
 
 use crate::ner::Label;
 use crate::ner::features::hash_lower;
+use crate::ner::features::{F_INIT_UPPER, TokInfo, mix};
 use crate::ner::gazetteer::{CUE_PER, Cues};
+use crate::ner::model::IdHasher;
 use crate::ner::tags::{Tag, spans};
 
 /// Part of [`crate::ner::model_version`]: bump it whenever a rule here
@@ -75,28 +79,42 @@ const PROPAGATE_MAX: usize = 6;
 /// carrying its tags lowered that dev set by 0.76 F1; for a name it has
 /// never seen, the other mentions are the best evidence there is.
 pub fn propagate<'a>(
-    word: impl Fn(usize, usize) -> &'a str,
-    known: impl Fn(&[&str]) -> bool,
+    info: &[TokInfo],
+    sents: &[Range<usize>],
+    text: impl Fn(usize) -> &'a str,
+    known: impl Fn(&[TokInfo]) -> bool,
     tags: &mut [Vec<Tag>],
 ) {
-    type Key<'a> = Vec<&'a str>;
-    let mut names: HashMap<Key<'a>, [u16; 4]> = HashMap::new();
-    for (s, t) in tags.iter().enumerate() {
+    // Runs on every document tagged, so it works on the tokens' hashes
+    // (exact form, `TokInfo::word`) and leaves early when it can.
+    let upper = |k: usize| info[k].flags & F_INIT_UPPER != 0;
+    let key_of = |from: usize, len: usize| -> u64 {
+        info[from..from + len]
+            .iter()
+            .fold(0x243f_6a88_85a3_08d3, |h, t| mix(h, t.word))
+    };
+    // A name's key → one occurrence (flat token index), length, counts per type.
+    let mut names: HashMap<u64, (usize, usize, [u16; 4]), Fast> = HashMap::default();
+    for (r, t) in sents.iter().zip(tags.iter()) {
+        if t.iter().all(|&x| x == Tag::O) {
+            continue;
+        }
         for (a, b, label) in spans(t) {
-            if b - a <= PROPAGATE_MAX && starts_upper(word(s, a)) {
-                let key: Key<'a> = (a..b).map(|i| word(s, i)).collect();
-                names.entry(key).or_default()[label_index(label)] += 1;
+            let (from, len) = (r.start + a, b - a);
+            if len <= PROPAGATE_MAX && upper(from) {
+                let e = names
+                    .entry(key_of(from, len))
+                    .or_insert((from, len, [0; 4]));
+                e.2[label_index(label)] += 1;
             }
         }
     }
-    if names.is_empty() {
-        return;
-    }
-    // Each name's first word → (length, label), longest first, so "Baidu
-    // Research" is tried before "Baidu".
-    let mut by_first: HashMap<&'a str, Vec<(Key<'a>, Label)>> = HashMap::new();
-    for (key, counts) in names {
-        if known(&key) || is_short_acronym(&key) {
+    // First word's hash → (length, key, type) of the names carried,
+    // longest first, so "Baidu Research" is tried before "Baidu".
+    let mut by_first: HashMap<u64, Vec<(usize, u64, Label)>, Fast> = HashMap::default();
+    for (key, (from, len, counts)) in names {
+        let words = &info[from..from + len];
+        if (len == 1 && is_short_acronym(text(from))) || known(words) {
             continue;
         }
         let best = *counts.iter().max().unwrap_or(&0);
@@ -104,33 +122,45 @@ pub fn propagate<'a>(
             continue;
         }
         let label = LABELS[counts.iter().position(|&n| n == best).unwrap_or(0)];
-        by_first.entry(key[0]).or_default().push((key, label));
+        by_first
+            .entry(words[0].word)
+            .or_default()
+            .push((len, key, label));
+    }
+    if by_first.is_empty() {
+        return;
     }
     for v in by_first.values_mut() {
-        v.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then_with(|| a.0.cmp(&b.0)));
+        v.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
     }
-    for (s, t) in tags.iter_mut().enumerate() {
+    for (r, t) in sents.iter().zip(tags.iter_mut()) {
         let n = t.len();
         let mut i = 0;
         while i < n {
-            let Some(cands) = (t[i] == Tag::O).then(|| by_first.get(word(s, i))).flatten() else {
+            let k = r.start + i;
+            let cands = match t[i] == Tag::O && upper(k) {
+                true => by_first.get(&info[k].word),
+                false => None,
+            };
+            let Some(cands) = cands else {
                 i += 1;
                 continue;
             };
-            let hit = cands.iter().find(|(key, _)| {
-                let end = i + key.len();
+            let hit = cands.iter().find(|&&(len, key, _)| {
+                let end = i + len;
                 end <= n
-                    && (i..end).all(|k| t[k] == Tag::O && word(s, k) == key[k - i])
-                    && !(end < n && t[end] == Tag::O && starts_upper(word(s, end)))
-                    && !(i > 1 && t[i - 1] == Tag::O && starts_upper(word(s, i - 1)))
+                    && t[i..end].iter().all(|&x| x == Tag::O)
+                    && key_of(k, len) == key
+                    && !(end < n && t[end] == Tag::O && upper(r.start + end))
+                    && !(i > 1 && t[i - 1] == Tag::O && upper(k - 1))
             });
             match hit {
-                Some((key, label)) => {
-                    t[i] = Tag::B(*label);
-                    for x in &mut t[i + 1..i + key.len()] {
-                        *x = Tag::I(*label);
+                Some(&(len, _, label)) => {
+                    t[i] = Tag::B(label);
+                    for x in &mut t[i + 1..i + len] {
+                        *x = Tag::I(label);
                     }
-                    i += key.len();
+                    i += len;
                 }
                 None => i += 1,
             }
@@ -138,13 +168,15 @@ pub fn propagate<'a>(
     }
 }
 
+/// Hash maps over keys that are already hashes.
+type Fast = BuildHasherDefault<IdHasher>;
+
 /// A one-word name of two or three capitals ("AI", "CEO"): the tagger's
 /// type for an unseen one is mostly its prior for acronyms, and acronyms
 /// are often not names at all (38% of such tokens in CoNLL-2003 train are
 /// not, against 13% of capitalised words inside a sentence), so one guess
 /// is not carried to every mention.
-fn is_short_acronym(key: &[&str]) -> bool {
-    let [w] = key else { return false };
+fn is_short_acronym(w: &str) -> bool {
     (2..=3).contains(&w.chars().count()) && w.chars().all(char::is_uppercase)
 }
 
@@ -205,12 +237,22 @@ mod tests {
     }
 
     fn carry(doc: &[&[&str]], tags: Vec<Vec<Tag>>, known: &[&str]) -> Vec<Vec<Tag>> {
+        let cues = Cues::new();
+        let words: Vec<&str> = doc.iter().flat_map(|s| s.iter().copied()).collect();
+        let info: Vec<TokInfo> = words.iter().map(|w| TokInfo::new(w, &cues)).collect();
+        let mut sents = Vec::new();
+        for s in doc {
+            let at = sents.last().map_or(0, |r: &Range<usize>| r.end);
+            sents.push(at..at + s.len());
+        }
         let mut tags = tags;
-        propagate(
-            |s, i| doc[s][i],
-            |k| k.len() == 1 && known.contains(&k[0]),
-            &mut tags,
-        );
+        let known = |name: &[TokInfo]| {
+            name.len() == 1
+                && known
+                    .iter()
+                    .any(|k| TokInfo::new(k, &cues).word == name[0].word)
+        };
+        propagate(&info, &sents, |k| words[k], known, &mut tags);
         tags
     }
 
