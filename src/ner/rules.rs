@@ -64,8 +64,9 @@ const PROPAGATE_MAX: usize = 6;
 /// Document-level consistency: a name the tagger found somewhere in the
 /// document is tagged the same way where it recurs and the tagger left it
 /// out ("ByteDance" found in two sentences of an article and missed in four
-/// others). `word(s, i)` is token `i` of sentence `s`; `tags` holds every
-/// sentence's IOB2 tags. A recurrence must match the name token for token
+/// others). `info` holds the document's tokens, `sents` each sentence's
+/// range of them, `text(k)` token `k`'s text and `tags` every sentence's IOB2
+/// tags. A recurrence must match the name token for token
 /// (case included), be untagged throughout, and not be part of a longer
 /// capitalised sequence (a capitalised untagged word right after it, or
 /// right before it unless that word opens the sentence); the type carried
