@@ -180,6 +180,37 @@ fn entity_index_80x24() {
     insta::assert_snapshot!("entities_index_search_80x24", t.backend());
 }
 
+/// The selected row's type, spelled out on the index's bottom border, is
+/// drawn only where it leaves the key hint on that border whole.
+#[test]
+fn entity_index_type_name_never_covers_the_key_hint() {
+    let mut app = app_at(80, 24);
+    typed(&mut app, "E");
+    for w in 40..=100u16 {
+        app.update(Action::Resize(w, 24));
+        let t = draw(&app, w, 24);
+        let buf = t.backend().buffer();
+        let rows: Vec<String> = (0..24u16)
+            .map(|y| (0..w).map(|x| buf[(x, y)].symbol()).collect())
+            .collect();
+        let border = rows
+            .iter()
+            .find(|r| r.contains("Esc close"))
+            .unwrap_or_else(|| panic!("no key hint at width {w}:\n{}", rows.join("\n")));
+        // The overlay's own width: from its last └ to the first ┘ after it.
+        let cells: Vec<char> = border.chars().collect();
+        let hint = " / search · Enter articles · Esc close ";
+        let end = cells.iter().rposition(|&c| c == '┘').unwrap_or(0);
+        let start = cells[..end].iter().rposition(|&c| c == '└').unwrap_or(0);
+        if end - start > hint.chars().count() {
+            assert!(border.contains(hint), "width {w}: {border}");
+        }
+        if w >= 80 {
+            assert!(border.contains(" People "), "width {w}: {border}");
+        }
+    }
+}
+
 /// Every size from tiny to wide draws without panicking with the panel
 /// and the index open.
 #[test]

@@ -31,6 +31,9 @@ impl<'a> EntityIndexWidget<'a> {
     }
 }
 
+/// The keys on the overlay's bottom border.
+const KEYS_HINT: &str = " / search · Enter articles · Esc close ";
+
 fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
@@ -51,9 +54,7 @@ impl Widget for EntityIndexWidget<'_> {
         let block = Block::bordered()
             .border_style(theme.border(true))
             .title(Line::styled(title, theme.pane_title))
-            .title_bottom(
-                Line::styled(" / search · Enter articles · Esc close ", theme.dim).right_aligned(),
-            );
+            .title_bottom(Line::styled(KEYS_HINT, theme.dim).right_aligned());
         let inner = block.inner(area);
         block.render(area, buf);
         if inner.height < 2 {
@@ -114,17 +115,12 @@ impl Widget for EntityIndexWidget<'_> {
         Paragraph::new(lines).render(list, buf);
         // The type of the selected row, spelled out, for readers who do not
         // know the CoNLL abbreviations.
+        // Only where it clears the key hint on the same border.
         if let Some(r) = view.rows.get(view.selected) {
             let hint = format!(" {} ", label_name(r.label));
-            let x = area.x + 2;
-            if area.width > 4 {
-                buf.set_stringn(
-                    x,
-                    area.bottom() - 1,
-                    hint,
-                    usize::from(area.width / 3),
-                    theme.dim,
-                );
+            let room = usize::from(area.width).saturating_sub(KEYS_HINT.width() + 4);
+            if hint.width() <= room {
+                buf.set_string(area.x + 2, area.bottom() - 1, hint, theme.dim);
             }
         }
     }
