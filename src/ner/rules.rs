@@ -106,7 +106,8 @@ pub fn propagate<'a>(
                 let e = names
                     .entry(key_of(from, len))
                     .or_insert((from, len, [0; 4]));
-                e.2[label_index(label)] += 1;
+                let n = &mut e.2[label_index(label)];
+                *n = n.saturating_add(1);
             }
         }
     }
@@ -316,5 +317,20 @@ mod tests {
         more[1][2] = B(org);
         let out = carry(doc, more, &[]);
         assert_eq!(out[2], vec![O, O, O, B(loc), O, B(org), O]);
+    }
+
+    #[test]
+    fn counts_saturate_rather_than_wrap() {
+        // 65,536 organisation mentions would wrap a u16 count to 0 and
+        // let the single person mention win.
+        let org = Label::Org;
+        let mut doc: Vec<&[&str]> = vec![&["di", "Megvii"]; 1 << 16];
+        let mut tags = vec![vec![O, B(org)]; 1 << 16];
+        doc.push(&["oleh", "Megvii"]);
+        tags.push(vec![O, B(Label::Per)]);
+        doc.push(&["dari", "Megvii"]);
+        tags.push(vec![O, O]);
+        let out = carry(&doc, tags, &[]);
+        assert_eq!(out.last().unwrap(), &vec![O, B(org)]);
     }
 }
