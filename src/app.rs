@@ -421,45 +421,54 @@ pub fn run_tui(
     ));
     // The user's always/never lists wrap the recogniser, and their version
     // is part of every cache key, so a changed list is never served stale.
-    let annotator = Annotator::from_parts(
-        crate::ner::model_version(),
-        crate::ner::lang::detect,
-        crate::user_entities::recognize,
-    );
-    let cache = CacheConfig {
-        lists_version: settings.lists_version,
-        ..CacheConfig::default_location()
+    let start_service = |lists_version: u64| {
+        let annotator = Annotator::from_parts(
+            crate::ner::model_version(),
+            crate::ner::lang::detect,
+            crate::user_entities::recognize,
+        );
+        let cache = CacheConfig {
+            lists_version,
+            ..CacheConfig::default_location()
+        };
+        // The workers merge each article's mentions and summarise them for
+        // the reader (`EntitiesSummarized`), so taking in a library costs
+        // the UI thread a few lookups per article. The reader keeps its own
+        // merged index, so the service's plain index is left empty.
+        AnnotationService::start_with(
+            annotator,
+            cache,
+            ServiceConfig {
+                mentions: std::sync::Arc::new(|_: &Article, _: &ArticleEntities| Vec::new()),
+                summarize: Some(std::sync::Arc::new(|a: &Article, e: &ArticleEntities| {
+                    crate::entities::summarize(
+                        &a.title,
+                        &e.title,
+                        &a.body,
+                        &e.body,
+                        update::TOP_ENTITIES,
+                    )
+                })),
+                // The loop takes updates on a time budget; without a bound a
+                // warm cache queues thousands of summaries (measured: 10 MB
+                // more peak memory for 10,000 articles, and no faster at 256).
+                max_undelivered: Some(256),
+                ..ServiceConfig::default()
+            },
+        )
     };
-    // The workers merge each article's mentions and summarise them for the
-    // reader (`EntitiesSummarized`), so taking in a library costs the UI
-    // thread a few lookups per article. The reader keeps its own merged
-    // index, so the service's plain index is left empty.
-    let service = AnnotationService::start_with(
-        annotator,
-        cache,
-        ServiceConfig {
-            mentions: std::sync::Arc::new(|_: &Article, _: &ArticleEntities| Vec::new()),
-            summarize: Some(std::sync::Arc::new(|a: &Article, e: &ArticleEntities| {
-                crate::entities::summarize(
-                    &a.title,
-                    &e.title,
-                    &a.body,
-                    &e.body,
-                    update::TOP_ENTITIES,
-                )
-            })),
-            // The loop takes updates on a time budget; without a bound a warm
-            // cache queues thousands of summaries (measured: 10 MB more peak
-            // memory for 10,000 articles, and no faster at 256).
-            max_undelivered: Some(256),
-            ..ServiceConfig::default()
-        },
-    );
+    let mut service = start_service(settings.lists_version);
+    let mut lists = EntityLists {
+        path: settings.config.entities_path(),
+        version: settings.lists_version,
+        start_service: &start_service,
+    };
     let outcome = run_loop(
         &mut terminal,
         app,
         &events,
-        &service,
+        &mut service,
+        &mut lists,
         probe.map(|p| (p, started)),
     );
     if mouse {
@@ -569,6 +578,74 @@ struct AnnotationSync {
     /// the loop should come back at once instead of sleeping (a warm cache
     /// delivers thousands of results in one burst).
     backlog: bool,
+}
+
+/// The user's entity lists as the reader last read them, and how to start
+/// an annotator for another version of them (`R`).
+struct EntityLists<'a> {
+    /// The lists file (the config's `entities`, else the default place).
+    path: Option<PathBuf>,
+    /// [`crate::user_entities::UserLists::version`] of the installed lists.
+    version: u64,
+    start_service: &'a dyn Fn(u64) -> AnnotationService,
+}
+
+/// `R`: reads the lists file again. When the lists changed, installs them,
+/// replaces the annotator with one for the new version (the old one stops
+/// and saves its cache) and has every article annotated anew, the open one
+/// first; problems in the file are listed, as at start.
+fn reload_entity_lists(
+    app: &mut App,
+    service: &mut AnnotationService,
+    sync: &mut AnnotationSync,
+    lists: &mut EntityLists<'_>,
+) {
+    let Some(path) = lists.path.clone() else {
+        app.update(Action::Notice(
+            "no entity lists file: there is no config directory".into(),
+        ));
+        return;
+    };
+    let (new, errors) = crate::user_entities::load(&path);
+    let had_errors = !errors.is_empty();
+    // The file's problems are what this reading found, fixed ones gone.
+    app.update(Action::ProblemsResolved(path.clone()));
+    if had_errors {
+        app.update(Action::ProblemsFound(
+            errors
+                .iter()
+                .map(|e| Problem::new(&e.file, e.reason()))
+                .collect(),
+        ));
+    }
+    let version = new.version();
+    let (always, never) = new.sizes();
+    if version == lists.version {
+        let msg = if had_errors {
+            "entity lists unchanged; the file has problems (press !)"
+        } else {
+            "entity lists unchanged"
+        };
+        app.update(Action::Notice(msg.into()));
+        return;
+    }
+    // Stopped before the new lists are installed: its workers must not tag
+    // with them and cache the result under the old lists' version.
+    service.stop();
+    crate::user_entities::install(new);
+    lists.version = version;
+    *service = (lists.start_service)(version);
+    *sync = AnnotationSync::default();
+    app.update(Action::EntitiesReset);
+    // As at start, a broken file counts for what could be read of it.
+    let problems = if had_errors {
+        ", with problems (press !)"
+    } else {
+        ""
+    };
+    app.update(Action::Notice(format!(
+        "entity lists reloaded{problems}: {always} always tagged, {never} never"
+    )));
 }
 
 /// Feeds the service and takes its results in. Returns whether the state
@@ -692,7 +769,8 @@ fn run_loop(
     terminal: &mut DefaultTerminal,
     mut app: App,
     events: &Receiver<Action>,
-    service: &AnnotationService,
+    service: &mut AnnotationService,
+    lists: &mut EntityLists<'_>,
     probe: Option<(Probe, Instant)>,
 ) -> Result<Option<String>, Error> {
     let size = terminal
@@ -800,8 +878,12 @@ fn run_loop(
             }
         }
         for req in app.take_requests() {
-            let settings = app.links_state().settings.clone();
-            links::perform(req, &settings, &bg_tx, &mut std::io::stdout());
+            if matches!(req, links::Request::ReloadEntityLists) {
+                reload_entity_lists(&mut app, service, &mut sync, lists);
+            } else {
+                let settings = app.links_state().settings.clone();
+                links::perform(req, &settings, &bg_tx, &mut std::io::stdout());
+            }
             dirty = true;
         }
         unsaved |= app.take_state_changed();

@@ -15,7 +15,7 @@
 //! reader, `annotate` and the index all get the same result from
 //! [`UserLists::wrap`]; [`UserLists::version`] goes into the annotation
 //! cache key so a changed list never serves stale annotations. The lists
-//! are read once per start ([`install`]); a change takes effect at the next.
+//! are read at start ([`install`]); in the reader, `R` reads them again.
 
 use std::path::Path;
 use std::sync::{Arc, RwLock};
@@ -60,6 +60,12 @@ impl UserLists {
     /// True when there is nothing to apply.
     pub fn is_empty(&self) -> bool {
         self.always.is_empty() && self.never.is_empty()
+    }
+
+    /// How many names (aliases included) are always tagged, and how many
+    /// never.
+    pub fn sizes(&self) -> (usize, usize) {
+        (self.always.len(), self.never.len())
     }
 
     /// A hash of the lists' content (0 for none), for the annotation cache
@@ -375,7 +381,7 @@ pub fn install(lists: UserLists) {
     *slot = Some(Arc::new(lists));
 }
 
-/// The lists installed at start (none before [`install`]).
+/// The lists installed last (none before [`install`]).
 pub fn active() -> Arc<UserLists> {
     ACTIVE
         .read()

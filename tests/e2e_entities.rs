@@ -308,3 +308,72 @@ fn e2e_click_on_a_name_selects_it_in_the_panel() {
     s.keys(&["q"]);
     s.wait_exit();
 }
+
+/// `R` reads the user's entity lists again: a name added to the always list
+/// becomes an entity in the open article, one added to the never list stops
+/// being one, a broken file is listed as a problem (and the problem goes
+/// once the file is fixed), and the lists still apply after a restart.
+#[test]
+fn e2e_reload_entity_lists() {
+    require_tmux!("e2e_reload_entity_lists");
+    let s = tmux::Session::new("entity-reload");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let article = dir.path().join("zorblax.txt");
+    std::fs::write(
+        &article,
+        "Kantor baru di Jakarta\n\nPerusahaan rintisan zorblax membuka kantor di Jakarta. \
+         Pendiri zorblax, Budi Santoso, mengatakan kantor itu akan merekrut seratus orang.\n",
+    )
+    .expect("article");
+    let lists = s.config_home().join("sorot/entities.toml");
+    std::fs::create_dir_all(lists.parent().expect("dir")).expect("sorot config dir");
+    // Wide enough for the status bar to show the whole notice.
+    s.start(&[article.display().to_string()], 160, 30);
+    s.wait_for("1 article");
+    s.keys(&["Enter", "e"]);
+    let before = s.wait_until("the panel with the model's entities", |sc| {
+        sc.contains("Places") && sc.contains("· entities")
+    });
+    assert!(before.contains("Jakarta"), "{before}");
+    assert!(!before.contains("Organisations"), "{before}");
+
+    const LISTS: &str = "never = [\"Jakarta\"]\n[[always]]\nname = \"zorblax\"\ntype = \"ORG\"\n";
+    let write_lists = |text: &str| std::fs::write(&lists, text).expect("lists written");
+    write_lists(LISTS);
+    s.keys(&["R"]);
+    let after = s.wait_for("entity lists reloaded: 1 always tagged, 1 never");
+    let after = if after.contains("zorblax") && after.contains("Organisations") {
+        after
+    } else {
+        s.wait_until("the panel to show the forced name", |sc| {
+            sc.contains("Organisations") && sc.contains("zorblax")
+        })
+    };
+    assert!(
+        !after.contains("Places"),
+        "Jakarta is never tagged now:\n{after}"
+    );
+
+    // A broken file: a problem naming it; fixing it clears the problem.
+    write_lists("[[always]\nname = \"zorblax\"\n");
+    s.keys(&["R"]);
+    s.wait_for("with problems (press !)");
+    s.wait_for("1 problem");
+    write_lists(LISTS);
+    s.keys(&["R"]);
+    let fixed = s.wait_for("entity lists reloaded: 1 always tagged, 1 never");
+    assert!(!fixed.contains("problem"), "{fixed}");
+
+    // The lists apply from the start next time.
+    s.keys(&["q"]);
+    s.wait_exit();
+    s.restart_paths(&[article]);
+    s.wait_for("1 article");
+    s.keys(&["Enter", "e"]);
+    let again = s.wait_until("the forced name at the next start", |sc| {
+        sc.contains("Organisations") && sc.contains("zorblax")
+    });
+    assert!(!again.contains("Places"), "{again}");
+    s.keys(&["q"]);
+    s.wait_exit();
+}

@@ -684,6 +684,15 @@ impl AnnotationService {
 
 impl Drop for AnnotationService {
     fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+impl AnnotationService {
+    /// Stops the workers (each finishes at most the article in hand) and
+    /// saves the cache, as dropping the service does; afterwards nothing
+    /// more is annotated. Calling it again does nothing.
+    pub fn stop(&mut self) {
         self.shared.stop.store(true, Ordering::Release);
         // Taking each lock before notifying means no worker can be between
         // its stop check and its wait, so none misses the wake-up.

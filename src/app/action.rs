@@ -171,6 +171,9 @@ pub enum Action {
     ArticlesLoaded(Vec<LoadedArticle>),
     /// A batch of problems arrived from the loader.
     ProblemsFound(Vec<Problem>),
+    /// `path` was read again: its earlier problems no longer hold (any it
+    /// still has come in a [`Action::ProblemsFound`] after this).
+    ProblemsResolved(std::path::PathBuf),
     /// The loader has finished.
     LoadingDone,
     /// Toggle inline highlighting of one entity type.
@@ -233,6 +236,12 @@ pub enum Action {
     ExportArticle,
     /// Fetch the configured feeds in the background (`F`).
     FetchFeeds,
+    /// Read the user's entity lists again and annotate every article anew
+    /// with them (`R`).
+    ReloadEntityLists,
+    /// The entity lists changed: forget every article's entities until
+    /// the annotator sends them again (the run loop sends this).
+    EntitiesReset,
     /// A message for the status bar from background work.
     Notice(String),
     /// Articles a background fetch stored; ones already loaded are skipped.

@@ -239,6 +239,13 @@ impl Default for KeyMap {
                 "top entities in list",
                 false,
             ),
+            (
+                Global,
+                Key::ch('R'),
+                A::ReloadEntityLists,
+                "reload entity lists",
+                false,
+            ),
             (Global, Key::ch(']'), A::NextMention, "next mention", false),
             (
                 Global,

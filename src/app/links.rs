@@ -44,6 +44,9 @@ pub enum Request {
     Export(Box<Article>),
     /// Fetch the configured feeds in the background.
     Fetch,
+    /// Read the user's entity lists again; the run loop restarts the
+    /// annotator with them (it owns the annotator, so [`perform`] does not).
+    ReloadEntityLists,
 }
 
 /// Where the feeds come from and go, and whether OSC 52 may be used.
@@ -407,6 +410,8 @@ pub fn perform(
                 let _ = tx.send(Action::FetchFinished(msg));
             });
         }
+        // The run loop takes it before calling here.
+        Request::ReloadEntityLists => {}
     }
 }
 

@@ -166,6 +166,7 @@ impl App {
                 self.merge_into_list(first_new);
             }
             Action::ProblemsFound(batch) => self.problems.extend(batch),
+            Action::ProblemsResolved(path) => self.problems.retain(|p| p.path != path),
             Action::LoadingDone => self.loading = false,
             Action::ToggleHighlight(label) => {
                 let i = label_index(label);
@@ -230,6 +231,13 @@ impl App {
                 }
             }
             Action::AnnotationProgress { done, total } => self.progress = (done, total),
+            Action::ReloadEntityLists => {
+                self.links
+                    .requests
+                    .push(super::links::Request::ReloadEntityLists);
+                self.links.notice = Some("reloading entity lists…".into());
+            }
+            Action::EntitiesReset => self.reset_entities(),
             a @ (Action::OpenArticleUrl
             | Action::ShowLinks
             | Action::LinkNext
@@ -310,6 +318,20 @@ impl App {
                 .and_then(|k| self.list.visible.iter().position(|&v| v == k))
                 .unwrap_or(0);
             self.keep_selection_visible();
+        }
+    }
+
+    /// Forgets every article's entities (the index with them). The panel
+    /// keeps showing the open article's until its new ones arrive, which
+    /// keeps its selection when that entity is still there; the list keeps
+    /// its rows, and articles that now match an entity filter join it as
+    /// their entities come in.
+    fn reset_entities(&mut self) {
+        self.annotations.clear();
+        self.index = crate::annotations::EntityIndex::new();
+        self.progress = (0, 0);
+        if self.overlay == Overlay::EntityIndex {
+            self.refresh_index_rows();
         }
     }
 
@@ -1487,6 +1509,45 @@ mod tests {
         typed(&mut app, "e");
         assert!(!app.panel().open);
         assert_eq!(app.focus(), Focus::Reader);
+    }
+
+    #[test]
+    fn reloading_the_lists_is_a_request_and_a_reset_forgets_every_article() {
+        let mut app = entity_app();
+        typed(&mut app, "e");
+        typed(&mut app, "jj");
+        assert_eq!(app.panel().selected_group().unwrap().name, "NUS");
+        // `R` only asks: the run loop reads the file and restarts the annotator.
+        typed(&mut app, "R");
+        assert_eq!(
+            app.take_requests(),
+            vec![crate::app::links::Request::ReloadEntityLists]
+        );
+        assert!(crate::ui::status_bar::summary(&app).contains("reloading entity lists"));
+        let ents_a = app.annotation(0).unwrap().entities.clone();
+        app.update(Action::EntitiesReset);
+        assert_eq!(app.annotated_articles(), 0);
+        assert!(app.entity_index().is_empty());
+        assert!(app.annotation(0).is_none());
+        // The panel keeps the open article's entities until new ones come,
+        // and the selection survives them.
+        assert_eq!(app.panel().selected_group().unwrap().name, "NUS");
+        app.update(Action::EntitiesAnnotated(vec![(0, ents_a)]));
+        assert_eq!(app.annotated_articles(), 1);
+        assert_eq!(app.panel().selected_group().unwrap().name, "NUS");
+        assert!(!app.entity_index().is_empty());
+    }
+
+    #[test]
+    fn a_file_read_again_drops_its_old_problems_only() {
+        let mut app = entity_app();
+        app.update(Action::ProblemsFound(vec![
+            Problem::new("/c/entities.toml", "line 2: bad"),
+            Problem::new("/a/broken.json", "not JSON"),
+        ]));
+        app.update(Action::ProblemsResolved("/c/entities.toml".into()));
+        let left: Vec<String> = app.problems().iter().map(|p| p.to_string()).collect();
+        assert_eq!(left, ["/a/broken.json: not JSON"]);
     }
 
     #[test]

@@ -155,6 +155,14 @@ impl Session {
         self.respawn(&command_line(self.home.path(), &path_args(paths)));
     }
 
+    /// The directory the binary sees as `$XDG_CONFIG_HOME` (created on
+    /// first use, like the others).
+    pub fn config_home(&self) -> PathBuf {
+        let dir = self.home.path().join("config");
+        std::fs::create_dir_all(&dir).expect("config dir");
+        dir
+    }
+
     /// The visible screen as plain text.
     pub fn screen(&self) -> String {
         self.tmux_ok(&["capture-pane", "-p", "-t", "main"])
