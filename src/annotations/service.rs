@@ -1149,4 +1149,44 @@ mod tests {
         assert!(warnings.is_empty(), "{warnings:?}");
         assert_eq!(cache.len(), at_drop, "every finished annotation was saved");
     }
+
+    /// `stop` is what dropping does, before the drop: the reader stops the
+    /// old annotator this way before installing new entity lists.
+    #[test]
+    fn stop_ends_the_work_and_saves_before_the_service_is_dropped() {
+        let dir = tempfile::tempdir().unwrap();
+        let calls = Arc::new(AtomicUsize::new(0));
+        let counted = Arc::clone(&calls);
+        let slow = Annotator::new("slow-1", move |_a: &Article| {
+            counted.fetch_add(1, Ordering::SeqCst);
+            std::thread::sleep(Duration::from_millis(2));
+            ArticleEntities::empty(Lang::En)
+        });
+        let mut service = AnnotationService::start_with(
+            slow,
+            CacheConfig::at(dir.path()),
+            ServiceConfig {
+                workers: 2,
+                flush_interval: Duration::from_secs(3600),
+                ..ServiceConfig::default()
+            },
+        );
+        service.submit(library(5000));
+        while calls.load(Ordering::SeqCst) < 10 {
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        service.stop();
+        let at_stop = calls.load(Ordering::SeqCst);
+        std::thread::sleep(Duration::from_millis(50));
+        assert_eq!(
+            calls.load(Ordering::SeqCst),
+            at_stop,
+            "a worker kept running"
+        );
+        let (cache, _) = AnnotationCache::open(&CacheConfig::at(dir.path()), "slow-1");
+        assert_eq!(cache.len(), at_stop, "saved by stop, not by the drop");
+        // Stopping again, and dropping, find nothing left to do.
+        service.stop();
+        drop(service);
+    }
 }
