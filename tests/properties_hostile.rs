@@ -159,6 +159,29 @@ proptest! {
         prop_assert_eq!(rebuilt, para);
     }
 
+    /// Saved pages with a declared encoding: whatever the bytes, decoding
+    /// never panics, and a page loads as terminal-safe text or is reported.
+    #[test]
+    fn pages_with_a_declared_encoding_load_safely(
+        label in prop::sample::select(vec!["windows-1252", "iso-8859-1", "shift_jis", "gbk", "utf-8", "koi8-r", "x"]),
+        body in prop::collection::vec(any::<u8>(), 0..400),
+        quoted in any::<bool>(),
+    ) {
+        let q = if quoted { "\"" } else { "" };
+        let mut page = format!("<html><head><meta charset={q}{label}{q}><title>").into_bytes();
+        page.extend_from_slice(&body);
+        page.extend_from_slice(b"</title></head><body><p>");
+        page.extend_from_slice(&body);
+        page.extend_from_slice(b"</p></body></html>");
+        let _ = sorot::article::decode::decode_html(&page);
+        for ev in parse_bytes(Path::new("p.html"), page) {
+            let LoadEvent::Article(a) = ev else { continue };
+            for c in a.title.chars().chain(a.body.chars()) {
+                prop_assert!(!forbidden_on_terminal(c) || c == '\n', "{:?} in {:?}", c, a);
+            }
+        }
+    }
+
     /// The whole pipeline: a hostile file loaded, then laid out; the title
     /// lines plus the spaces dropped at breaks are the title, and the body
     /// lines plus the dropped spaces and paragraph breaks are the body.

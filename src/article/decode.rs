@@ -39,6 +39,82 @@ pub fn decode(bytes: impl Into<Vec<u8>>) -> Decoded {
     }
 }
 
+/// [`decode`] for a saved HTML page, which may name its encoding in a
+/// `<meta charset>` (or `http-equiv` Content-Type) tag within its first 1024
+/// bytes, as browsers look for it. A byte-order mark wins over the tag, and
+/// bytes that are valid UTF-8 are read as UTF-8 whatever the tag says (a
+/// page saved as UTF-8 often keeps its old tag; legacy text with accented
+/// letters is almost never valid UTF-8). Otherwise the named encoding
+/// decodes the page ("iso-8859-1" meaning windows-1252, as in browsers).
+pub fn decode_html(bytes: &[u8]) -> Decoded {
+    let declared = meta_charset(bytes).filter(|e| {
+        *e != encoding_rs::UTF_8 && *e != encoding_rs::UTF_16LE && *e != encoding_rs::UTF_16BE
+    });
+    let Some(encoding) = declared else {
+        return decode(bytes);
+    };
+    let has_bom = bytes.starts_with(&[0xEF, 0xBB, 0xBF])
+        || bytes.starts_with(&[0xFF, 0xFE])
+        || bytes.starts_with(&[0xFE, 0xFF]);
+    if has_bom || std::str::from_utf8(bytes).is_ok() || looks_like_bomless_utf16(bytes).is_some() {
+        return decode(bytes);
+    }
+    let (text, had_errors) = encoding.decode_without_bom_handling(bytes);
+    let mut notes = Vec::new();
+    if had_errors {
+        notes.push(format!(
+            "bytes that are not {} (the page's declared encoding) replaced with U+FFFD",
+            encoding.name()
+        ));
+    }
+    Decoded {
+        text: normalize_newlines(text.into_owned()),
+        notes,
+    }
+}
+
+/// The encoding a page's `<meta>` tags name in its first 1024 bytes:
+/// `<meta charset="X">` or `<meta http-equiv="Content-Type"
+/// content="text/html; charset=X">` (any case, quoted or not).
+fn meta_charset(bytes: &[u8]) -> Option<&'static encoding_rs::Encoding> {
+    let head = &bytes[..bytes.len().min(1024)];
+    let lower: Vec<u8> = head.iter().map(u8::to_ascii_lowercase).collect();
+    let mut at = 0;
+    while let Some(i) = memchr::memmem::find(&lower[at..], b"<meta") {
+        let start = at + i + 5;
+        let end = lower[start..]
+            .iter()
+            .position(|&b| b == b'>')
+            .map_or(lower.len(), |e| start + e);
+        let tag = &lower[start..end];
+        if let Some(j) = memchr::memmem::find(tag, b"charset") {
+            let rest = &tag[j + 7..];
+            let rest = rest.trim_ascii_start();
+            if let Some(value) = rest.strip_prefix(b"=") {
+                let value = value.trim_ascii_start();
+                let value = value
+                    .strip_prefix(b"\"")
+                    .or_else(|| value.strip_prefix(b"'"))
+                    .unwrap_or(value);
+                let len = value
+                    .iter()
+                    .position(|&b| {
+                        matches!(b, b'"' | b'\'' | b';' | b'/') || b.is_ascii_whitespace()
+                    })
+                    .unwrap_or(value.len());
+                if let Some(e) = encoding_rs::Encoding::for_label(&value[..len]) {
+                    return Some(e);
+                }
+            }
+        }
+        at = end.min(lower.len());
+        if at >= lower.len() {
+            break;
+        }
+    }
+    None
+}
+
 fn utf8(bytes: Vec<u8>, notes: &mut Vec<String>) -> String {
     match String::from_utf8(bytes) {
         Ok(s) => s,
@@ -224,5 +300,57 @@ mod tests {
         assert!(looks_binary(&"\u{FFFD}x".repeat(50)));
         assert!(!looks_binary("Normal text with one \u{FFFD} in it, fine."));
         assert!(!looks_binary(""));
+    }
+
+    #[test]
+    fn a_page_is_read_in_the_encoding_its_meta_tag_names() {
+        // windows-1252: é is 0xE9, curly quotes 0x93/0x94.
+        let page = b"<html><head><meta charset=\"windows-1252\"><title>Caf\xe9</title></head>\
+            <body><p>\x93Halo\x94, kata Andr\xe9.</p></body></html>";
+        let d = decode_html(page);
+        assert!(d.text.contains("Caf\u{e9}</title>"), "{}", d.text);
+        assert!(
+            d.text.contains("\u{201c}Halo\u{201d}, kata Andr\u{e9}."),
+            "{}",
+            d.text
+        );
+        assert!(d.notes.is_empty(), "{:?}", d.notes);
+        // The http-equiv form, any case, unquoted; ISO-8859-1 is read as
+        // windows-1252, as browsers do.
+        let page =
+            b"<META HTTP-EQUIV=Content-Type CONTENT='text/html; charset=ISO-8859-1'>\x93x\x94";
+        assert_eq!(
+            decode_html(page).text.rsplit('>').next(),
+            Some("\u{201c}x\u{201d}")
+        );
+        // Shift_JIS: \u{65e5}\u{672c} ("Nihon").
+        let page = b"<meta charset=shift_jis><p>\x93\xfa\x96\x7b</p>";
+        assert!(decode_html(page).text.contains("<p>\u{65e5}\u{672c}</p>"));
+    }
+
+    #[test]
+    fn a_meta_tag_does_not_override_utf8_a_bom_or_the_first_kilobyte() {
+        // Saved as UTF-8 with the old tag kept: valid UTF-8 wins.
+        let page = "<meta charset=\"iso-8859-1\"><p>Caf\u{e9} \u{201c}x\u{201d}</p>";
+        let d = decode_html(page.as_bytes());
+        assert_eq!(d.text, page);
+        assert!(d.notes.is_empty());
+        // A byte-order mark wins over the tag.
+        let mut bom = vec![0xEF, 0xBB, 0xBF];
+        bom.extend_from_slice(page.as_bytes());
+        assert_eq!(decode_html(&bom).text, page);
+        // Only the first 1024 bytes are looked at; after that, as any file.
+        let mut late = vec![b' '; 1100];
+        late.extend_from_slice(b"<meta charset=windows-1252>caf\xe9");
+        let d = decode_html(&late);
+        assert!(d.text.ends_with("caf\u{fffd}"), "{}", d.text);
+        assert!(d.notes[0].contains("invalid UTF-8"), "{:?}", d.notes);
+        // An unknown label, or a charset in other text, changes nothing.
+        for page in [
+            &b"<meta charset=klingon>caf\xe9"[..],
+            b"<meta name=x content=\"charset is\">caf\xe9",
+        ] {
+            assert!(decode_html(page).text.ends_with("caf\u{fffd}"));
+        }
     }
 }

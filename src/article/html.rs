@@ -110,12 +110,14 @@ pub fn reduce_with_base(html: &str, base: Option<&str>) -> Page {
 
 /// Parses a saved HTML page into an article: title from `<title>` (else
 /// the first `<h1>`, else the file name), body from the main text. The bytes
-/// are decoded like every other article file (BOM, UTF-16, invalid UTF-8
-/// with a note) and the result normalised like every other article.
+/// are decoded in the encoding the page declares in a `<meta>` tag (see
+/// [`decode::decode_html`]), else like every other article file (BOM,
+/// UTF-16, invalid UTF-8 with a note), and the result normalised like every
+/// other article.
 ///
 /// Fails when the page is binary or has no readable text at all.
 pub fn parse_html(path: &Path, bytes: &[u8]) -> Result<Article, String> {
-    let decoded = decode::decode(bytes);
+    let decoded = decode::decode_html(bytes);
     if decode::looks_binary(&decoded.text) {
         return Err("binary data (NUL bytes or mostly undecodable), not an HTML page".to_owned());
     }
@@ -588,5 +590,16 @@ mod tests {
         assert_eq!(html_to_paragraphs(html), ["art"]);
         let html = "<p>rest</p><main><p>main</p></main>";
         assert_eq!(html_to_paragraphs(html), ["main"]);
+    }
+
+    #[test]
+    fn a_saved_page_in_a_legacy_encoding_reads_right() {
+        let page = b"<!doctype html><html><head><meta http-equiv=\"Content-Type\" \
+            content=\"text/html; charset=iso-8859-1\"><title>Caf\xe9 di Jakarta</title></head>\
+            <body><article><p>\x93Kopi ini enak\x94, kata Andr\xe9.</p></article></body></html>";
+        let a = parse_html(Path::new("saved.html"), page).expect("parses");
+        assert_eq!(a.title, "Caf\u{e9} di Jakarta");
+        assert_eq!(a.body, "\u{201c}Kopi ini enak\u{201d}, kata Andr\u{e9}.");
+        assert!(a.notes.is_empty(), "{:?}", a.notes);
     }
 }
