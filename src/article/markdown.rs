@@ -33,7 +33,7 @@ pub(crate) fn parse(text: &str) -> Draft {
         }
         None => &text,
     };
-    let blocks = blocks(body);
+    let (blocks, defs) = blocks(body);
     // The title is the first level-1 heading, else the first heading.
     let title_at = if draft.title.is_some() {
         None
@@ -46,9 +46,9 @@ pub(crate) fn parse(text: &str) -> Draft {
     for (i, b) in blocks.into_iter().enumerate() {
         // Links are numbered in the body only: the title is shown alone.
         if Some(i) == title_at {
-            draft.title = Some(inline(&b.text));
+            draft.title = Some(inline_with(&b.text, &defs, None));
         } else {
-            let text = inline_with(&b.text, Some(&mut draft.links));
+            let text = inline_with(&b.text, &defs, Some(&mut draft.links));
             draft.paragraphs.push(text);
         }
     }
@@ -202,18 +202,47 @@ fn table_row(t: &str) -> String {
         .join(" · ")
 }
 
-fn is_reference_definition(t: &str) -> bool {
-    let Some(rest) = t.strip_prefix('[') else {
-        return false;
-    };
-    match rest.find("]:") {
-        Some(i) => i > 0 && !rest[..i].contains(['[', ']']),
-        None => false,
+/// A link reference definition line, `[label]: destination "title"`: the
+/// label and the destination.
+fn reference_definition(t: &str) -> Option<(&str, &str)> {
+    let rest = t.strip_prefix('[')?;
+    let i = rest.find("]:")?;
+    let label = &rest[..i];
+    if label.trim().is_empty() || label.contains(['[', ']']) || label.chars().count() > MAX_LABEL {
+        return None;
     }
+    Some((label, destination(&rest[i + 2..]).unwrap_or("")))
 }
 
-/// Splits the body into paragraphs and headings.
-fn blocks(body: &str) -> Vec<Block> {
+/// A reference label as links match it: case and runs of white space do
+/// not count (`[The  Site]` is `[the site]`).
+fn normalize_label(label: &str) -> String {
+    label
+        .split_whitespace()
+        .map(str::to_lowercase)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Link reference definitions by normalised label (the first of a label wins).
+type Definitions = HashMap<String, String>;
+
+/// Longest link label, in characters (CommonMark's limit). It also keeps
+/// hostile nesting linear: no label longer than this is ever collected.
+const MAX_LABEL: usize = 999;
+
+/// The destination `defs` gives the label `label`, if any.
+fn defined<'d>(defs: &'d Definitions, label: &[char]) -> Option<&'d String> {
+    if defs.is_empty() || label.len() > MAX_LABEL {
+        return None;
+    }
+    defs.get(&normalize_label(&label.iter().collect::<String>()))
+}
+
+/// Splits the body into paragraphs and headings, and gathers the link
+/// reference definitions (which are not text).
+fn blocks(body: &str) -> (Vec<Block>, Definitions) {
+    let mut defs = Definitions::new();
     let mut out: Vec<Block> = Vec::new();
     let mut para = String::new();
     let mut fence: Option<(char, usize)> = None;
@@ -299,7 +328,9 @@ fn blocks(body: &str) -> Vec<Block> {
             flush(&mut para, &mut out);
             continue;
         }
-        if is_reference_definition(t) {
+        if let Some((label, dest)) = reference_definition(t) {
+            defs.entry(normalize_label(label))
+                .or_insert_with(|| dest.to_owned());
             continue;
         }
         if t.starts_with('|') {
@@ -324,7 +355,7 @@ fn blocks(body: &str) -> Vec<Block> {
         para.push_str(t);
     }
     flush(&mut para, &mut out);
-    out
+    (out, defs)
 }
 
 /// Backslash-escapes inline markup so [`inline`] leaves text as it is.
@@ -347,13 +378,16 @@ fn is_inline_special(c: char) -> bool {
 }
 
 /// Reduces inline markup to the text a reader sees.
+#[cfg(test)]
 fn inline(s: &str) -> String {
-    inline_with(s, None)
+    inline_with(s, &Definitions::new(), None)
 }
 
-/// [`inline`], and with `links`, numbers each inline link and autolink to a
-/// URL that [`clean_url`] keeps: ` [N]` after its text, its URL in `links`.
-fn inline_with(s: &str, mut links: Option<&mut Vec<String>>) -> String {
+/// Reduces inline markup to the text a reader sees; reference links
+/// (`[text][label]`, `[label][]`, `[label]`) resolve through `defs`. With
+/// `links`, numbers each link and autolink to a URL that [`clean_url`]
+/// keeps: ` [N]` after its text, its URL in `links`.
+fn inline_with(s: &str, defs: &Definitions, mut links: Option<&mut Vec<String>>) -> String {
     if !s
         .chars()
         .any(|c| is_inline_special(c) && c != '(' && c != ')')
@@ -460,20 +494,36 @@ fn inline_with(s: &str, mut links: Option<&mut Vec<String>>) -> String {
                     }
                 }
             }
-            '!' if i + 1 < n && c[i + 1] == '[' && link_end(&c, i + 1, &close_of).is_some() => {
+            '!' if i + 1 < n
+                && c[i + 1] == '['
+                && link_end(&c, i + 1, &close_of, defs).is_some() =>
+            {
                 i += 1;
             }
-            '[' => match link_end(&c, i, &close_of) {
+            '[' => match link_end(&c, i, &close_of, defs) {
                 Some((text_close, end)) => {
                     // Images show their alt text; only links get a number.
                     let image = i > 0 && c[i - 1] == '!' && !escaped(i - 1);
-                    let num = match links.as_deref_mut() {
-                        Some(l) if !image && c[text_close + 1] == '(' => {
+                    let url = match c.get(text_close + 1) {
+                        Some('(') if end > text_close => {
                             let dest: String = c[text_close + 2..end].iter().collect();
-                            destination(&dest)
-                                .and_then(clean_url)
-                                .and_then(|u| number(l, &u))
+                            destination(&dest).map(str::to_owned)
                         }
+                        // `[text][label]`, or `[label][]` / `[label]`.
+                        _ => {
+                            let label = if end > text_close + 2 {
+                                &c[text_close + 2..end]
+                            } else {
+                                &c[i + 1..text_close]
+                            };
+                            defined(defs, label).cloned()
+                        }
+                    };
+                    let num = match links.as_deref_mut() {
+                        Some(l) if !image => url
+                            .as_deref()
+                            .and_then(clean_url)
+                            .and_then(|u| number(l, &u)),
                         _ => None,
                     };
                     skip_at.insert(text_close, (end, num));
@@ -551,13 +601,19 @@ fn destination(inside: &str) -> Option<&str> {
 }
 
 /// For `[` at `open`: when it starts a link (`[text](dest)`, `[text][ref]`
-/// or `[text][]`), the index of the text's `]` and of the link's last char.
-fn link_end(c: &[char], open: usize, close_of: &HashMap<usize, usize>) -> Option<(usize, usize)> {
+/// or `[text][]`, or `[label]` alone when `defs` defines the label), the
+/// index of the text's `]` and of the link's last char.
+fn link_end(
+    c: &[char],
+    open: usize,
+    close_of: &HashMap<usize, usize>,
+    defs: &Definitions,
+) -> Option<(usize, usize)> {
     let close = *close_of.get(&open)?;
     match c.get(close + 1) {
         Some('(') => close_of.get(&(close + 1)).map(|&end| (close, end)),
         Some('[') => close_of.get(&(close + 1)).map(|&end| (close, end)),
-        _ => None,
+        _ => defined(defs, &c[open + 1..close]).map(|_| (close, close)),
     }
 }
 
@@ -701,10 +757,33 @@ mod tests {
             "Big Title\n=========\n\nintro\n\nSub\n---\n\n***\n\n| a | b |\n|---|:-:|\n| 1 | 2 |\n\n[ref]: https://example.org\nSee [the site][ref] and [this][].\n",
         );
         assert_eq!(a.title, "Big Title");
+        // The reference link is numbered; `[this][]` names no definition.
         assert_eq!(
             a.body,
-            "intro\n\nSub\n\na · b\n\n1 · 2\n\nSee the site and this."
+            "intro\n\nSub\n\na · b\n\n1 · 2\n\nSee the site [1] and this."
         );
+        assert_eq!(a.links, ["https://example.org"]);
+    }
+
+    #[test]
+    fn reference_links_are_numbered_like_inline_ones() {
+        let a = md("# Judul [KPK]
+
+\
+             Kata [Komisi][kpk], lalu [KPK] dan [kpk][], juga [inline](https://kpk.example/) \
+             dan [lain][Other  Site]; ![logo][kpk] dan [tak ada][none] bukan tautan.\n\n\
+             [KPK]: <https://kpk.example/> \"Komisi\"\n\
+             [other site]: https://other.example/x\n\
+             [kpk]: https://ignored.example/\n");
+        // Labels match without case or extra spaces; the first definition
+        // of a label wins; the title reduces the syntax but numbers nothing.
+        assert_eq!(a.title, "Judul KPK");
+        assert_eq!(
+            a.body,
+            "Kata Komisi [1], lalu KPK [1] dan kpk [1], juga inline [1] dan lain [2]; \
+             logo dan tak ada bukan tautan."
+        );
+        assert_eq!(a.links, ["https://kpk.example/", "https://other.example/x"]);
     }
 
     #[test]
@@ -747,6 +826,11 @@ mod tests {
         let _ = inline(&"&#".repeat(50_000));
         let _ = md(&"> ".repeat(50_000));
         let _ = md(&"# [".repeat(20_000));
+        // With a definition, every bracket pair could be a reference.
+        let defs = "[a]: https://x.example\n\n";
+        let _ = md(&(defs.to_owned() + &"[".repeat(100_000) + &"]".repeat(100_000)));
+        let _ = md(&(defs.to_owned() + &"[a][".repeat(50_000) + &"]".repeat(50_000)));
+        let _ = md(&(defs.to_owned() + &"[a] ".repeat(50_000)));
         assert!(start.elapsed().as_secs() < 5, "{:?}", start.elapsed());
     }
 
