@@ -171,10 +171,31 @@ impl ListView {
 pub struct Find {
     /// The query as typed.
     pub query: String,
+    /// Byte ranges of the matches in the article title, in order.
+    pub title_matches: Vec<Range<usize>>,
     /// Byte ranges of the matches in the article body, in order.
     pub matches: Vec<Range<usize>>,
-    /// The match the reader last jumped to.
+    /// The match the reader last jumped to, counting the title's matches
+    /// first, then the body's.
     pub current: Option<usize>,
+}
+
+impl Find {
+    /// Matches in the title and the body together.
+    pub fn total(&self) -> usize {
+        self.title_matches.len() + self.matches.len()
+    }
+
+    /// The current match, when it is in the title: its index there.
+    pub fn current_in_title(&self) -> Option<usize> {
+        self.current.filter(|&c| c < self.title_matches.len())
+    }
+
+    /// The current match, when it is in the body: its index there.
+    pub fn current_in_body(&self) -> Option<usize> {
+        self.current
+            .and_then(|c| c.checked_sub(self.title_matches.len()))
+    }
 }
 
 /// The reading pane.

@@ -838,25 +838,37 @@ impl App {
             .as_ref()
             .map(|(_, f)| f.find(&query))
             .unwrap_or_default();
+        // The title is short: folded afresh for each query.
+        let title_matches = FoldedText::new(&self.entries[i].article.title).find(&query);
         // Incremental find starts from the first match at or below the top
-        // of the pane, like a pager, so typing does not yank the view back.
-        let top = self
+        // of the pane, like a pager, so typing does not yank the view back:
+        // the title's first when the title is in view.
+        let top_line = self
             .open_layout()
-            .and_then(|l| l.window(self.reader.scroll, 1).first())
+            .and_then(|l| l.window(self.reader.scroll, 1).first().cloned());
+        let title_in_view = top_line
+            .as_ref()
+            .is_none_or(|d| d.kind == crate::ui::layout::LineKind::Title);
+        let top = top_line
+            .filter(|d| d.kind == crate::ui::layout::LineKind::Body)
             .map_or(0, |d| d.range.start);
-        let current = if matches.is_empty() {
-            None
+        let current = if title_in_view && !title_matches.is_empty() {
+            Some(0)
+        } else if matches.is_empty() {
+            (!title_matches.is_empty()).then_some(0)
         } else {
-            Some(matches.iter().position(|m| m.start >= top).unwrap_or(0))
+            let body = matches.iter().position(|m| m.start >= top).unwrap_or(0);
+            Some(title_matches.len() + body)
         };
         self.reader.find.query = query;
+        self.reader.find.title_matches = title_matches;
         self.reader.find.matches = matches;
         self.reader.find.current = current;
         self.reveal_current_match();
     }
 
     fn step_match(&mut self, forward: bool) {
-        let n = self.reader.find.matches.len();
+        let n = self.reader.find.total();
         if n == 0 {
             return;
         }
@@ -872,10 +884,15 @@ impl App {
     /// Scrolls so the current match is on screen, a third down the pane when
     /// the reader has to move.
     fn reveal_current_match(&mut self) {
+        if self.reader.find.current_in_title().is_some() {
+            // The title is the top of the article.
+            self.reveal_line(0);
+            return;
+        }
         let Some(m) = self
             .reader
             .find
-            .current
+            .current_in_body()
             .and_then(|c| self.reader.find.matches.get(c))
         else {
             return;
@@ -1259,6 +1276,40 @@ mod tests {
         assert_eq!(app.reader().find.current, Some(0));
         typed(&mut app, "N");
         assert_eq!(app.reader().find.current, Some(1));
+    }
+
+    #[test]
+    fn find_in_article_counts_the_title_first() {
+        let para = "kata ".repeat(200);
+        let body = format!("{para}\n\n{para} Tencent {para}\n\n{para} tencent");
+        let mut app = App::with_articles(
+            vec![art("x", "Tencent pindah ke Singapura", None, None, &body)],
+            StateStore::in_memory(),
+        );
+        app.update(Action::Resize(100, 30));
+        app.update(Action::Open);
+        key(&mut app, KeyCode::Char('/'));
+        typed(&mut app, "tencent");
+        key(&mut app, KeyCode::Enter);
+        let find = &app.reader().find;
+        assert_eq!((find.title_matches.len(), find.matches.len()), (1, 2));
+        assert_eq!(find.title_matches[0], 0..7);
+        // At the top, the title's match is the first.
+        assert_eq!(find.current_in_title(), Some(0));
+        typed(&mut app, "n");
+        assert_eq!(app.reader().find.current_in_body(), Some(0));
+        assert!(app.reader().scroll > 0, "the body match was scrolled to");
+        typed(&mut app, "nn");
+        // Round again to the title, which is the top of the article.
+        assert_eq!(app.reader().find.current_in_title(), Some(0));
+        assert_eq!(app.reader().scroll, 0);
+        typed(&mut app, "N");
+        assert_eq!(app.reader().find.current_in_body(), Some(1));
+        // Scrolled past the title, a new search starts in the body.
+        key(&mut app, KeyCode::Char('/'));
+        typed(&mut app, "tencent");
+        key(&mut app, KeyCode::Enter);
+        assert!(app.reader().find.current_in_body().is_some());
     }
 
     #[test]

@@ -94,7 +94,7 @@ impl Widget for ReadingPane<'_> {
         let find = &reader.find;
         let mut title = String::from(" Reader ");
         if !find.query.is_empty() {
-            let n = find.matches.len();
+            let n = find.total();
             match find.current {
                 Some(c) => title.push_str(&format!("· match {} of {n} ", c + 1)),
                 None => title.push_str("· no match "),
@@ -118,6 +118,7 @@ impl Widget for ReadingPane<'_> {
             title: field_layers(self.app, ents, Field::Title, 0..article.title.len()),
             body: field_layers(self.app, ents, Field::Body, body_window(visible)),
             matches: match_marks(self.app, visible),
+            title_matches: title_match_marks(self.app),
         };
         let lines: Vec<Line<'_>> = visible
             .iter()
@@ -135,6 +136,8 @@ struct Layers {
     body: [Vec<Mark>; 2],
     /// Find matches in the visible body.
     matches: Vec<Mark>,
+    /// Find matches in the title.
+    title_matches: Vec<Mark>,
 }
 
 /// The byte range of the body the visible lines show.
@@ -221,13 +224,34 @@ fn match_marks(app: &App, visible: &[DocLine]) -> Vec<Mark> {
     let lo = first.range.start;
     let hi = last.range.end;
     let from = find.matches.partition_point(|m| m.end <= lo);
+    let current = find.current_in_body();
     find.matches[from..]
         .iter()
         .enumerate()
         .take_while(|(_, m)| m.start < hi)
         .map(|(k, m)| Mark {
             range: m.clone(),
-            style: if find.current == Some(from + k) {
+            style: if current == Some(from + k) {
+                theme.search_current
+            } else {
+                theme.search_match
+            },
+        })
+        .collect()
+}
+
+/// The find matches in the title (all of it is short), styled like
+/// [`match_marks`].
+fn title_match_marks(app: &App) -> Vec<Mark> {
+    let find = &app.reader().find;
+    let theme = app.theme();
+    let current = find.current_in_title();
+    find.title_matches
+        .iter()
+        .enumerate()
+        .map(|(k, m)| Mark {
+            range: m.clone(),
+            style: if current == Some(k) {
                 theme.search_current
             } else {
                 theme.search_match
@@ -249,7 +273,7 @@ fn render_line<'a>(
             &article.title,
             line.range.clone(),
             theme.title,
-            &[&layers.title[0], &layers.title[1]],
+            &[&layers.title[0], &layers.title[1], &layers.title_matches],
         ),
         LineKind::Body => styled_line(
             &article.body,

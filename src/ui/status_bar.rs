@@ -87,7 +87,7 @@ impl Widget for StatusBar<'_> {
                 Span::raw("▏"),
             ];
             if p.target == Focus::Reader && !p.input.is_empty() {
-                let n = self.app.reader().find.matches.len();
+                let n = self.app.reader().find.total();
                 spans.push(Span::raw(format!("  {}", plural(n, "match", "matches"))));
             }
             for (keys, desc) in self.app.keymap().hints(&self.app.contexts()) {
