@@ -82,7 +82,7 @@ impl ArticleEntities {
     pub fn counts(&self) -> [usize; 4] {
         let mut counts = [0; 4];
         for span in self.title.iter().chain(&self.body) {
-            counts[label_index(span.label)] += 1;
+            counts[span.label.index()] += 1;
         }
         counts
     }
@@ -109,16 +109,6 @@ impl ArticleEntities {
             .iter()
             .filter_map(|s| article.body.get(s.start()..s.end()).map(|t| (s.label, t)));
         title.chain(body)
-    }
-}
-
-/// Position of `label` in [`Label::ALL`].
-pub fn label_index(label: Label) -> usize {
-    match label {
-        Label::Per => 0,
-        Label::Org => 1,
-        Label::Loc => 2,
-        Label::Misc => 3,
     }
 }
 

@@ -306,7 +306,7 @@ impl App {
 
     /// Whether entities of `label` are highlighted.
     pub fn highlighted(&self, label: Label) -> bool {
-        self.highlight[crate::annotations::label_index(label)]
+        self.highlight[label.index()]
     }
 
     /// Highlighting on/off per type, indexed like [`Label::ALL`].

@@ -89,7 +89,7 @@ impl Config {
 
     /// Whether entities of type `label` are highlighted at start.
     pub fn highlights(&self, label: Label) -> bool {
-        self.highlight[crate::annotations::label_index(label)]
+        self.highlight[label.index()]
     }
 
     /// The user entity lists file: `entities = ...` or `entities.toml` in

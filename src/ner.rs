@@ -31,6 +31,16 @@ impl Label {
     /// All labels in display order.
     pub const ALL: [Label; 4] = [Label::Per, Label::Org, Label::Loc, Label::Misc];
 
+    /// Position in [`Label::ALL`], for per-type arrays.
+    pub fn index(self) -> usize {
+        match self {
+            Label::Per => 0,
+            Label::Org => 1,
+            Label::Loc => 2,
+            Label::Misc => 3,
+        }
+    }
+
     /// The CoNLL name: `PER`, `ORG`, `LOC`, `MISC`.
     pub fn as_str(self) -> &'static str {
         match self {

@@ -454,7 +454,7 @@ impl Snapshot {
 }
 
 fn label_code(label: Label) -> u8 {
-    super::label_index(label) as u8
+    label.index() as u8
 }
 
 fn label_from(code: u8) -> Option<Label> {

@@ -18,7 +18,7 @@ use std::sync::Arc;
 use crate::article::Article;
 use crate::ner::Label;
 
-use super::{ArticleEntities, label_index};
+use super::ArticleEntities;
 
 /// An article's position in the reader's article list.
 pub type DocId = u32;
@@ -254,7 +254,7 @@ impl EntityIndex {
             if self.by_key.len() < needed {
                 self.by_key.resize(needed, [NONE; 4]);
             }
-            let slot = &mut self.by_key[key_sym as usize][label_index(label)];
+            let slot = &mut self.by_key[key_sym as usize][label.index()];
             if *slot == NONE {
                 *slot = self.entries.len() as u32;
                 self.entries.push(Entry {
@@ -352,7 +352,7 @@ impl EntityIndex {
     /// The entity with this label and key, if any article mentions it.
     pub fn get(&self, label: Label, key: &str) -> Option<EntityInfo<'_>> {
         let sym = self.strings.get(key)?;
-        let id = *self.by_key.get(sym as usize)?.get(label_index(label))?;
+        let id = *self.by_key.get(sym as usize)?.get(label.index())?;
         if id == NONE {
             return None;
         }
@@ -374,8 +374,9 @@ impl EntityIndex {
             .map(|id| self.info(id))
             .collect();
         out.sort_by(|a, b| {
-            label_index(a.label)
-                .cmp(&label_index(b.label))
+            a.label
+                .index()
+                .cmp(&b.label.index())
                 .then(b.articles.len().cmp(&a.articles.len()))
                 .then(b.mentions.cmp(&a.mentions))
                 .then(a.name.cmp(b.name))
@@ -420,7 +421,7 @@ impl EntityIndex {
             ra.cmp(rb)
                 .then(b.articles.len().cmp(&a.articles.len()))
                 .then(b.mentions.cmp(&a.mentions))
-                .then(label_index(a.label).cmp(&label_index(b.label)))
+                .then(a.label.index().cmp(&b.label.index()))
                 .then(a.name.cmp(b.name))
         });
         hits.into_iter().map(|(_, i)| i).collect()
@@ -438,7 +439,7 @@ impl EntityIndex {
             .collect();
         out.sort_by(|(a, ca), (b, cb)| {
             cb.cmp(ca)
-                .then(label_index(a.label).cmp(&label_index(b.label)))
+                .then(a.label.index().cmp(&b.label.index()))
                 .then(a.name.cmp(b.name))
         });
         out.truncate(n);

@@ -18,7 +18,7 @@ impl App {
         self.list.filter = config.filter;
         // The config gives the default; a toggle the user saved wins.
         for label in crate::ner::Label::ALL {
-            let i = crate::annotations::label_index(label);
+            let i = label.index();
             self.highlight[i] = self
                 .store
                 .pref(&super::highlight_pref(label), config.highlight[i]);

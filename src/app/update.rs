@@ -10,7 +10,7 @@ use super::state::{
     ArticleAnnotation, EntityFilter, Focus, IndexRow, ListFilter, Overlay, Prompt, SortOrder,
 };
 use super::{App, TOP_ENTITIES_PREF, highlight_pref};
-use crate::annotations::{ArticleEntities, label_index};
+use crate::annotations::ArticleEntities;
 use crate::entities::{self, Field};
 use crate::ner::Label;
 use crate::state::StateStore;
@@ -169,7 +169,7 @@ impl App {
             Action::ProblemsResolved(path) => self.problems.retain(|p| p.path != path),
             Action::LoadingDone => self.loading = false,
             Action::ToggleHighlight(label) => {
-                let i = label_index(label);
+                let i = label.index();
                 self.set_highlight(label, !self.highlight[i]);
             }
             Action::ToggleAllHighlights => {
@@ -256,7 +256,7 @@ impl App {
     // ---- entities ----
 
     fn set_highlight(&mut self, label: Label, on: bool) {
-        let i = label_index(label);
+        let i = label.index();
         if self.highlight[i] != on {
             self.highlight[i] = on;
             self.store.set_pref(&highlight_pref(label), on);

@@ -106,7 +106,7 @@ pub fn propagate<'a>(
                 let e = names
                     .entry(key_of(from, len))
                     .or_insert((from, len, [0; 4]));
-                let n = &mut e.2[label_index(label)];
+                let n = &mut e.2[label.index()];
                 *n = n.saturating_add(1);
             }
         }
@@ -123,7 +123,7 @@ pub fn propagate<'a>(
         if counts.iter().filter(|&&n| n == best).count() > 1 {
             continue;
         }
-        let label = LABELS[counts.iter().position(|&n| n == best).unwrap_or(0)];
+        let label = Label::ALL[counts.iter().position(|&n| n == best).unwrap_or(0)];
         by_first
             .entry(words[0].word)
             .or_default()
@@ -180,12 +180,6 @@ type Fast = BuildHasherDefault<IdHasher>;
 /// is not carried to every mention.
 fn is_short_acronym(w: &str) -> bool {
     (2..=3).contains(&w.chars().count()) && w.chars().all(char::is_uppercase)
-}
-
-const LABELS: [Label; 4] = [Label::Per, Label::Org, Label::Loc, Label::Misc];
-
-fn label_index(l: Label) -> usize {
-    LABELS.iter().position(|&x| x == l).unwrap_or(3)
 }
 
 fn is_org_final(word: &str) -> bool {

@@ -11,7 +11,6 @@ use std::ops::Range;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
-use crate::annotations::label_index;
 use crate::ner;
 use crate::ui::theme::Theme;
 
@@ -43,7 +42,7 @@ pub fn entity_marks(
     spans[first..]
         .iter()
         .take_while(|s| s.start() < window.end)
-        .filter(|s| enabled[label_index(s.label)])
+        .filter(|s| enabled[s.label.index()])
         .map(|s| Mark {
             range: s.start()..s.end(),
             style: theme.entity(s.label),
