@@ -475,32 +475,17 @@ impl Model {
         }
         let mut tags = Vec::new();
         self.tag_prepared(&buf, &sents, stages, &mut tags);
-        let mut out: Vec<Vec<Tag>> = sents
-            .iter()
-            .zip(sentences)
-            .map(|(r, words)| {
-                let mut iob2 = self.tagset.decode(&tags[r.clone()]);
-                if rules {
-                    crate::ner::rules::org_heads(|i| words[i].as_ref(), &self.cues, &mut iob2);
-                }
-                iob2
-            })
-            .collect();
         if !rules {
-            return out;
+            return sents
+                .iter()
+                .map(|r| self.tagset.decode(&tags[r.clone()]))
+                .collect();
         }
         let flat: Vec<&str> = sentences
             .iter()
             .flat_map(|s| s.iter().map(|w| w.as_ref()))
             .collect();
-        crate::ner::rules::propagate(
-            &buf.info,
-            &sents,
-            |k| flat[k],
-            |name| self.knows(name),
-            &mut out,
-        );
-        out
+        self.decode_with_rules(&buf, &sents, &tags, |k| flat[k])
     }
 
     /// Tags the tokens `tokens` of `text` (split into sentences `sents`, as
@@ -522,27 +507,35 @@ impl Model {
         }
         let mut tags = Vec::new();
         self.tag_prepared(&buf, sents, self.nstages, &mut tags);
-        let mut all: Vec<Vec<Tag>> = sents
-            .iter()
-            .map(|r| {
-                let mut iob2 = self.tagset.decode(&tags[r.clone()]);
-                let words = &tokens[r.clone()];
-                crate::ner::rules::org_heads(|i| words[i].text(text), &self.cues, &mut iob2);
-                iob2
-            })
-            .collect();
-        crate::ner::rules::propagate(
-            &buf.info,
-            sents,
-            |k| tokens[k].text(text),
-            |name| self.knows(name),
-            &mut all,
-        );
+        let all = self.decode_with_rules(&buf, sents, &tags, |k| tokens[k].text(text));
         for (r, iob2) in sents.iter().zip(&all) {
             for (a, b, label) in crate::ner::tags::spans(iob2) {
                 emit(r.start + a, r.start + b, label);
             }
         }
+    }
+
+    /// Decodes each sentence's tag indices (`sents` are token ranges into
+    /// `buf` and `tags`) to IOB2 and applies the output rules: the
+    /// organisation-head rule per sentence, then document consistency.
+    /// `word(k)` is token `k`'s text.
+    fn decode_with_rules<'a>(
+        &self,
+        buf: &Buffers,
+        sents: &[Range<usize>],
+        tags: &[usize],
+        word: impl Fn(usize) -> &'a str,
+    ) -> Vec<Vec<Tag>> {
+        let mut out: Vec<Vec<Tag>> = sents
+            .iter()
+            .map(|r| {
+                let mut iob2 = self.tagset.decode(&tags[r.clone()]);
+                crate::ner::rules::org_heads(|i| word(r.start + i), &self.cues, &mut iob2);
+                iob2
+            })
+            .collect();
+        crate::ner::rules::propagate(&buf.info, sents, &word, |name| self.knows(name), &mut out);
+        out
     }
 
     /// Tags a prepared document (`buf` holds every sentence, `sents` their
