@@ -213,30 +213,10 @@ fn legend(app: &App, ents: Option<&ArticleEntities>) -> Line<'static> {
 /// current match stronger.
 fn match_marks(app: &App, visible: &[DocLine]) -> Vec<Mark> {
     let find = &app.reader().find;
-    let theme = app.theme();
-    let mut body = visible.iter().filter(|l| l.kind == LineKind::Body);
-    let (Some(first), Some(last)) = (
-        body.next(),
-        visible.iter().rev().find(|l| l.kind == LineKind::Body),
-    ) else {
-        return Vec::new();
-    };
-    let lo = first.range.start;
-    let hi = last.range.end;
-    let from = find.matches.partition_point(|m| m.end <= lo);
-    let current = find.current_in_body();
-    find.matches[from..]
-        .iter()
-        .enumerate()
-        .take_while(|(_, m)| m.start < hi)
-        .map(|(k, m)| Mark {
-            range: m.clone(),
-            style: if current == Some(from + k) {
-                theme.search_current
-            } else {
-                theme.search_match
-            },
-        })
+    let window = body_window(visible);
+    let from = find.matches.partition_point(|m| m.end <= window.start);
+    styled_matches(&find.matches[from..], from, find.current_in_body(), app)
+        .take_while(|m| m.range.start < window.end)
         .collect()
 }
 
@@ -244,20 +224,26 @@ fn match_marks(app: &App, visible: &[DocLine]) -> Vec<Mark> {
 /// [`match_marks`].
 fn title_match_marks(app: &App) -> Vec<Mark> {
     let find = &app.reader().find;
-    let theme = app.theme();
-    let current = find.current_in_title();
-    find.title_matches
-        .iter()
-        .enumerate()
-        .map(|(k, m)| Mark {
-            range: m.clone(),
-            style: if current == Some(k) {
-                theme.search_current
-            } else {
-                theme.search_match
-            },
-        })
-        .collect()
+    styled_matches(&find.title_matches, 0, find.current_in_title(), app).collect()
+}
+
+/// Marks for `matches`, the first being match number `first` of its
+/// field; match `current` gets the stronger style.
+fn styled_matches<'m>(
+    matches: &'m [std::ops::Range<usize>],
+    first: usize,
+    current: Option<usize>,
+    app: &App,
+) -> impl Iterator<Item = Mark> + 'm {
+    let (plain, strong) = (app.theme().search_match, app.theme().search_current);
+    matches.iter().enumerate().map(move |(k, m)| Mark {
+        range: m.clone(),
+        style: if current == Some(first + k) {
+            strong
+        } else {
+            plain
+        },
+    })
 }
 
 fn render_line<'a>(
