@@ -611,12 +611,7 @@ fn reload_entity_lists(
     // The file's problems are what this reading found, fixed ones gone.
     app.update(Action::ProblemsResolved(path.clone()));
     if had_errors {
-        app.update(Action::ProblemsFound(
-            errors
-                .iter()
-                .map(|e| Problem::new(&e.file, e.reason()))
-                .collect(),
-        ));
+        app.update(Action::ProblemsFound(configure::config_problems(&errors)));
     }
     let version = new.version();
     let (always, never) = new.sizes();

@@ -5,7 +5,7 @@
 use super::App;
 use super::action::Action;
 use crate::article::Problem;
-use crate::config::Settings;
+use crate::config::{ConfigError, Settings};
 
 impl App {
     /// Applies `settings`; `no_color` is the `NO_COLOR` verdict. Meant for
@@ -24,15 +24,18 @@ impl App {
                 .pref(&super::highlight_pref(label), config.highlight[i]);
         }
         if !settings.errors.is_empty() {
-            self.update(Action::ProblemsFound(
-                settings
-                    .errors
-                    .iter()
-                    .map(|e| Problem::new(&e.file, e.reason()))
-                    .collect(),
-            ));
+            self.update(Action::ProblemsFound(config_problems(&settings.errors)));
         }
     }
+}
+
+/// Problems in the user's files (config, entity lists) as the problems view
+/// lists them: each under its file.
+pub(super) fn config_problems(errors: &[ConfigError]) -> Vec<Problem> {
+    errors
+        .iter()
+        .map(|e| Problem::new(&e.file, e.reason()))
+        .collect()
 }
 
 #[cfg(test)]

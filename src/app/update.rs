@@ -14,7 +14,7 @@ use crate::annotations::ArticleEntities;
 use crate::entities::{self, Field};
 use crate::ner::Label;
 use crate::state::StateStore;
-use crate::ui::layout::{self, DocLayout};
+use crate::ui::layout::{self, DocLayout, LineKind};
 
 /// Layouts kept per (article, width): enough for flipping between a few
 /// articles with `J`/`K` and for a resize back and forth.
@@ -846,11 +846,9 @@ impl App {
         let top_line = self
             .open_layout()
             .and_then(|l| l.window(self.reader.scroll, 1).first().cloned());
-        let title_in_view = top_line
-            .as_ref()
-            .is_none_or(|d| d.kind == crate::ui::layout::LineKind::Title);
+        let title_in_view = top_line.as_ref().is_none_or(|d| d.kind == LineKind::Title);
         let top = top_line
-            .filter(|d| d.kind == crate::ui::layout::LineKind::Body)
+            .filter(|d| d.kind == LineKind::Body)
             .map_or(0, |d| d.range.start);
         let current = if title_in_view && !title_matches.is_empty() {
             Some(0)
