@@ -1105,9 +1105,10 @@ mod tests {
         assert_eq!(service.index().doc_count(), 3);
     }
 
-    #[test]
-    fn drop_stops_workers_promptly_and_saves_the_cache() {
-        let dir = tempfile::tempdir().unwrap();
+    /// Two workers taking 2 ms an article ("slow-1"), caching in `dir`, with
+    /// 5,000 articles submitted and at least 10 started; and the count of
+    /// articles started.
+    fn slow_service_under_way(dir: &std::path::Path) -> (AnnotationService, Arc<AtomicUsize>) {
         let calls = Arc::new(AtomicUsize::new(0));
         let counted = Arc::clone(&calls);
         let slow = Annotator::new("slow-1", move |_a: &Article| {
@@ -1117,7 +1118,7 @@ mod tests {
         });
         let service = AnnotationService::start_with(
             slow,
-            CacheConfig::at(dir.path()),
+            CacheConfig::at(dir),
             ServiceConfig {
                 workers: 2,
                 // Long enough that only the final save can write the file.
@@ -1129,6 +1130,13 @@ mod tests {
         while calls.load(Ordering::SeqCst) < 10 {
             std::thread::sleep(Duration::from_millis(1));
         }
+        (service, calls)
+    }
+
+    #[test]
+    fn drop_stops_workers_promptly_and_saves_the_cache() {
+        let dir = tempfile::tempdir().unwrap();
+        let (service, calls) = slow_service_under_way(dir.path());
         let t = Instant::now();
         drop(service);
         assert!(
@@ -1155,26 +1163,7 @@ mod tests {
     #[test]
     fn stop_ends_the_work_and_saves_before_the_service_is_dropped() {
         let dir = tempfile::tempdir().unwrap();
-        let calls = Arc::new(AtomicUsize::new(0));
-        let counted = Arc::clone(&calls);
-        let slow = Annotator::new("slow-1", move |_a: &Article| {
-            counted.fetch_add(1, Ordering::SeqCst);
-            std::thread::sleep(Duration::from_millis(2));
-            ArticleEntities::empty(Lang::En)
-        });
-        let mut service = AnnotationService::start_with(
-            slow,
-            CacheConfig::at(dir.path()),
-            ServiceConfig {
-                workers: 2,
-                flush_interval: Duration::from_secs(3600),
-                ..ServiceConfig::default()
-            },
-        );
-        service.submit(library(5000));
-        while calls.load(Ordering::SeqCst) < 10 {
-            std::thread::sleep(Duration::from_millis(1));
-        }
+        let (mut service, calls) = slow_service_under_way(dir.path());
         service.stop();
         let at_stop = calls.load(Ordering::SeqCst);
         std::thread::sleep(Duration::from_millis(50));

@@ -1218,10 +1218,16 @@ mod tests {
     }
 
     fn long_app() -> App {
+        long_app_titled("Long")
+    }
+
+    /// An article long enough to scroll, naming Tencent twice in its body,
+    /// opened at 100x30.
+    fn long_app_titled(title: &str) -> App {
         let para = "kata ".repeat(200);
         let body = format!("{para}\n\n{para} Tencent {para}\n\n{para} tencent");
         let mut app = App::with_articles(
-            vec![art("x", "Long", None, None, &body)],
+            vec![art("x", title, None, None, &body)],
             StateStore::in_memory(),
         );
         app.update(Action::Resize(100, 30));
@@ -1278,14 +1284,7 @@ mod tests {
 
     #[test]
     fn find_in_article_counts_the_title_first() {
-        let para = "kata ".repeat(200);
-        let body = format!("{para}\n\n{para} Tencent {para}\n\n{para} tencent");
-        let mut app = App::with_articles(
-            vec![art("x", "Tencent pindah ke Singapura", None, None, &body)],
-            StateStore::in_memory(),
-        );
-        app.update(Action::Resize(100, 30));
-        app.update(Action::Open);
+        let mut app = long_app_titled("Tencent pindah ke Singapura");
         key(&mut app, KeyCode::Char('/'));
         typed(&mut app, "tencent");
         key(&mut app, KeyCode::Enter);

@@ -45,13 +45,16 @@ pub fn sh_quote(s: &str) -> String {
     format!("'{}'", s.replace('\'', r"'\''"))
 }
 
+/// The folder of the session's home the binary gets as `$XDG_CONFIG_HOME`.
+const CONFIG_SUBDIR: &str = "config";
+
 /// A shell command line running the binary with `args`, in `home`'s XDG
 /// directories.
 pub fn command_line(home: &Path, args: &[String]) -> String {
     let mut cmd = String::from("env");
     for (var, sub) in [
         ("XDG_DATA_HOME", "data"),
-        ("XDG_CONFIG_HOME", "config"),
+        ("XDG_CONFIG_HOME", CONFIG_SUBDIR),
         ("XDG_CACHE_HOME", "cache"),
     ] {
         let dir = home.join(sub);
@@ -158,7 +161,7 @@ impl Session {
     /// The directory the binary sees as `$XDG_CONFIG_HOME` (created on
     /// first use, like the others).
     pub fn config_home(&self) -> PathBuf {
-        let dir = self.home.path().join("config");
+        let dir = self.home.path().join(CONFIG_SUBDIR);
         std::fs::create_dir_all(&dir).expect("config dir");
         dir
     }
